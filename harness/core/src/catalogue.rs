@@ -1,0 +1,106 @@
+//! The catalogue of katas: names, titles, curriculum topics and stages.
+//!
+//! A kata is named by its folder everywhere (`katas/<name>`, `solutions/<name>`,
+//! `cargo kata check <name>`). The CLI, the runner and the repository's own tests read this table;
+//! a test checks it against the folders and `CHALLENGES.md`.
+
+use std::fmt;
+
+/// One kata of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kata {
+    /// Folder name under `katas/` and `solutions/`, and the name on the command line.
+    pub name: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// Difficulty from 1 (warm-up) to 5 (hard).
+    pub difficulty: u8,
+    /// The curriculum topics it serves, as "file module/week".
+    pub curriculum: &'static str,
+}
+
+impl Kata {
+    /// The Cargo package name of the learner's crate.
+    pub fn kata_package(&self) -> String {
+        format!("{}-kata", self.name)
+    }
+
+    /// The Cargo package name of the reference solution.
+    pub fn solution_package(&self) -> String {
+        format!("{}-solution", self.name)
+    }
+
+    /// The crate's source file a learner edits, relative to the repository root.
+    pub fn learner_file(&self) -> String {
+        format!("katas/{}/src/lib.rs", self.name)
+    }
+}
+
+/// Every kata, in teaching order.
+pub const KATAS: &[Kata] = &[
+    Kata {
+        name: "lru",
+        title: "LRU cache: O(1) get/put with a hash map and a recency list, and a sharded variant",
+        difficulty: 2,
+        curriculum: "000 Module 1.3 Caching Strategies; 002 Week 5 Caching & Performance",
+    },
+    Kata {
+        name: "token-bucket",
+        title: "Token bucket rate limiter: exact integer refill, retry hints, a lock-free variant",
+        difficulty: 3,
+        curriculum: "000 Module 4.3 Rate Limiting, Module 6.2 Rate Limiter; 002 Week 8",
+    },
+];
+
+/// Looks a kata up by name.
+pub fn find(name: &str) -> Option<&'static Kata> {
+    KATAS.iter().find(|k| k.name == name)
+}
+
+/// The grading stages, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Deterministic scenarios that read like the specification.
+    Examples,
+    /// Random operation sequences checked against a tiny model.
+    Properties,
+    /// Loom model checks plus a real-thread stress test of the thread-safe variant.
+    Concurrency,
+    /// The trade-offs, measured against thresholds.
+    Quality,
+    /// Cost per operation across sizes: O(1) or not.
+    Complexity,
+}
+
+impl Stage {
+    /// All stages in running order.
+    pub const ALL: [Stage; 5] = [
+        Stage::Examples,
+        Stage::Properties,
+        Stage::Concurrency,
+        Stage::Quality,
+        Stage::Complexity,
+    ];
+
+    /// The stage's name on the command line and in results files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Examples => "examples",
+            Stage::Properties => "properties",
+            Stage::Concurrency => "concurrency",
+            Stage::Quality => "quality",
+            Stage::Complexity => "complexity",
+        }
+    }
+
+    /// Parses a stage name as printed by [`Stage::name`].
+    pub fn parse(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,20 @@
+//! What every kata shares, and nothing else.
+//!
+//! A kata crate (`katas/<name>`, the learner's) and its reference (`solutions/<name>`) both depend on
+//! this crate and implement the same traits from it, so the graded suite in `kata-suites` can be
+//! written once, generic over those traits, and run unchanged against either. This crate holds:
+//!
+//! - [`lru`] and [`token_bucket`]: the API each kata implements, with the error types the suites
+//!   match on;
+//! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
+//! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
+//!   become [loom](https://docs.rs/loom)'s under `--cfg kata_loom`;
+//! - [`catalogue`]: the list of katas, their stages and where each lives.
+//!
+//! Rule: this crate never depends on a kata, a solution or the suites.
+
+pub mod catalogue;
+pub mod clock;
+pub mod lru;
+pub mod sync;
+pub mod token_bucket;

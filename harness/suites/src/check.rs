@@ -1,0 +1,237 @@
+//! The small test framework the suites are written in.
+//!
+//! A stage is a sequence of named checks. [`Ctx::check`] runs one, catching any panic (a `todo!()`
+//! in learner code, an index out of bounds, a failed assertion) and recording it as that check's
+//! failure, so one failure never hides the others' names, and a panic never escapes. The default
+//! panic message is silenced; [`install_panic_hook`] keeps the message and location instead.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+
+use crate::report::{Event, Measurement, Reporter};
+
+/// The result of a check body: `Err` carries the explanation shown to the learner.
+pub type Outcome = Result<(), String>;
+
+/// Fails the enclosing check (returns `Err`) unless `cond` holds.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err(format!($($fmt)+));
+        }
+    };
+}
+
+/// Fails the enclosing check unless `actual == expected`, saying what was evaluated.
+#[macro_export]
+macro_rules! ensure_eq {
+    ($actual:expr, $expected:expr, $($fmt:tt)+) => {{
+        let actual = $actual;
+        let expected = $expected;
+        if actual != expected {
+            return Err(format!(
+                "{}: expected {:?}, got {:?}",
+                format!($($fmt)+),
+                expected,
+                actual
+            ));
+        }
+    }};
+}
+
+/// A panic seen by the hook: its message and where it happened.
+#[derive(Debug, Clone)]
+pub struct PanicRecord {
+    /// The panic's message.
+    pub message: String,
+    /// `file:line`.
+    pub location: Option<String>,
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<PanicRecord>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default panic hook (which prints to stderr) with one that remembers the panic, so
+/// the check that caught it can report it cleanly. Idempotent.
+pub fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            (*s).to_owned()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "panic with a non-string payload".to_owned()
+        };
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        // `try_with`: a panic during thread teardown must not panic again.
+        let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(PanicRecord { message, location }));
+    }));
+}
+
+/// Takes the panic recorded last on this thread, if any.
+pub fn take_last_panic() -> Option<PanicRecord> {
+    LAST_PANIC.try_with(|p| p.borrow_mut().take()).ok().flatten()
+}
+
+/// Whether a panic message comes from `todo!()` or `unimplemented!()`.
+pub fn is_todo(message: &str) -> bool {
+    message.starts_with("not yet implemented") || message.starts_with("not implemented")
+}
+
+/// The state of one graded stage: where events go, the seed, and whether anything failed.
+pub struct Ctx {
+    reporter: Reporter,
+    /// The seed every random choice in the stage derives from.
+    pub seed: u64,
+    failures: usize,
+    checks: usize,
+}
+
+impl Ctx {
+    /// A context writing to `reporter`, with random choices drawn from `seed`.
+    pub fn new(reporter: Reporter, seed: u64) -> Ctx {
+        Ctx {
+            reporter,
+            seed,
+            failures: 0,
+            checks: 0,
+        }
+    }
+
+    /// Runs the check `name`: passes when `body` returns `Ok`, fails on `Err` or a panic.
+    pub fn check(&mut self, name: &str, body: impl FnOnce() -> Outcome) -> bool {
+        self.checks += 1;
+        self.reporter.emit(Event::CheckStart {
+            name: name.to_owned(),
+        });
+        take_last_panic();
+        let result = panic::catch_unwind(AssertUnwindSafe(body));
+        let (passed, message, todo, location) = match result {
+            Ok(Ok(())) => (true, String::new(), false, None),
+            Ok(Err(message)) => {
+                // A failure explained by `Err` may still stem from a caught panic (a todo!()
+                // reached inside a model test, say): keep its location.
+                let todo = is_todo(&message);
+                let location = take_last_panic().and_then(|p| p.location);
+                (false, message, todo, location)
+            }
+            Err(payload) => {
+                let record = take_last_panic().unwrap_or_else(|| PanicRecord {
+                    message: payload
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                        .unwrap_or_else(|| "panicked".to_owned()),
+                    location: None,
+                });
+                let todo = is_todo(&record.message);
+                let message = if todo {
+                    record.message
+                } else {
+                    format!("panicked: {}", record.message)
+                };
+                (false, message, todo, record.location)
+            }
+        };
+        if !passed {
+            self.failures += 1;
+        }
+        self.reporter.emit(Event::CheckEnd {
+            name: name.to_owned(),
+            passed,
+            message,
+            todo,
+            location,
+        });
+        passed
+    }
+
+    /// Records a measured figure; a figure that misses its threshold fails the stage.
+    pub fn measure(&mut self, m: Measurement) {
+        self.checks += 1;
+        if !m.passed {
+            self.failures += 1;
+        }
+        self.reporter.emit(Event::Measurement(m));
+    }
+
+    /// Records a table for the learner to read.
+    pub fn table(&mut self, title: &str, headers: &[&str], rows: Vec<Vec<String>>) {
+        self.reporter.emit(Event::Table {
+            title: title.to_owned(),
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows,
+        });
+    }
+
+    /// Records a line of information.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.reporter.emit(Event::Note { text: text.into() });
+    }
+
+    /// Whether every check and measurement so far passed.
+    pub fn passed(&self) -> bool {
+        self.failures == 0
+    }
+
+    /// How many checks and measurements ran.
+    pub fn checks_run(&self) -> usize {
+        self.checks
+    }
+
+    /// The events recorded so far.
+    pub fn events(&self) -> &[Event] {
+        &self.reporter.events
+    }
+
+    /// A seed for sub-task `salt`, derived from the stage seed.
+    pub fn sub_seed(&self, salt: u64) -> u64 {
+        crate::measure::SplitMix64::new(self.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64()
+    }
+}
+
+/// The loom preemption bound: `LOOM_MAX_PREEMPTIONS`, or 2. Two preemptions find the classic
+/// check-then-act and lost-update races while keeping the stage to seconds.
+#[cfg(kata_loom)]
+pub fn loom_preemption_bound() -> usize {
+    std::env::var("LOOM_MAX_PREEMPTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2)
+}
+
+/// Model-checks `body` with loom: runs it under every interleaving up to the preemption bound.
+/// The first interleaving where `body` fails (or panics) fails the check with its message.
+#[cfg(kata_loom)]
+pub fn loom_model(body: impl Fn() -> Outcome + Send + Sync + 'static) -> Outcome {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(loom_preemption_bound());
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        builder.check(move || {
+            if let Err(message) = body() {
+                // Stops the exploration; loom reports the interleaving's panic to the caller.
+                panic!("{message}");
+            }
+        })
+    }));
+    match result {
+        Ok(()) => Ok(()),
+        Err(payload) => {
+            let message = take_last_panic().map(|p| p.message).unwrap_or_else(|| {
+                payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_else(|| "a loom model check failed".to_owned())
+            });
+            if is_todo(&message) {
+                Err(message)
+            } else {
+                Err(format!("{message}\n(found by loom in one interleaving of the threads)"))
+            }
+        }
+    }
+}

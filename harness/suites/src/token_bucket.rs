@@ -1,0 +1,52 @@
+//! The graded suite of the `token-bucket` kata.
+//!
+//! Written once against [`kata_core::token_bucket::RateLimiter`] and
+//! [`kata_core::token_bucket::ConcurrentRateLimiter`], run against whichever
+//! [`TokenBucketFamily`] the runner plugs in. Time always comes from a
+//! [`kata_core::clock::ManualClock`], so every scenario is exact.
+
+use kata_core::catalogue::Stage;
+use kata_core::clock::Clock;
+use kata_core::token_bucket::{ConcurrentRateLimiter, RateLimiter};
+
+use crate::Ctx;
+
+mod complexity;
+mod concurrency;
+mod examples;
+pub mod model;
+mod properties;
+mod quality;
+
+/// The types one implementation of the kata provides.
+pub trait TokenBucketFamily: 'static {
+    /// The single-threaded bucket.
+    type Bucket<C: Clock>: RateLimiter<C>;
+    /// The lock-free thread-safe bucket.
+    type Atomic<C: Clock + Send + Sync>: ConcurrentRateLimiter<C>;
+}
+
+/// Declares a unit struct implementing [`TokenBucketFamily`] with the `TokenBucket` and
+/// `AtomicTokenBucket` types of crate `$krate`.
+#[macro_export]
+macro_rules! token_bucket_family {
+    ($(#[$meta:meta])* $name:ident => $krate:ident) => {
+        $(#[$meta])*
+        pub struct $name;
+        impl $crate::token_bucket::TokenBucketFamily for $name {
+            type Bucket<C: ::kata_core::clock::Clock> = $krate::TokenBucket<C>;
+            type Atomic<C: ::kata_core::clock::Clock + Send + Sync> = $krate::AtomicTokenBucket<C>;
+        }
+    };
+}
+
+/// Runs `stage` of the suite on implementation `F`, with `R` as the reference for comparisons.
+pub fn run<F: TokenBucketFamily, R: TokenBucketFamily>(stage: Stage, ctx: &mut Ctx) {
+    match stage {
+        Stage::Examples => examples::run::<F>(ctx),
+        Stage::Properties => properties::run::<F>(ctx),
+        Stage::Concurrency => concurrency::run::<F>(ctx),
+        Stage::Quality => quality::run::<F>(ctx),
+        Stage::Complexity => complexity::run::<F, R>(ctx),
+    }
+}

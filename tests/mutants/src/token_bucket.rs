@@ -1,0 +1,385 @@
+//! Known-wrong `token-bucket` implementations.
+
+use std::time::Duration;
+
+use kata_core::catalogue::Stage;
+use kata_core::clock::Clock;
+use kata_core::sync::atomic::{AtomicU128, AtomicU64, Ordering};
+use kata_core::token_bucket::{
+    AcquireError, ConcurrentRateLimiter, ConfigError, Rate, RateLimiter,
+};
+use kata_suites::token_bucket::TokenBucketFamily;
+use kata_suites::Ctx;
+
+use crate::Mutant;
+
+/// The `token-bucket` mutants, with the stages that must reject them.
+pub const MUTANTS: &[Mutant] = &[
+    Mutant {
+        name: "uncapped",
+        mistake: "tokens keep accumulating past the capacity",
+        rejected_by: &["examples", "properties", "quality"],
+        passes: &[],
+    },
+    Mutant {
+        name: "truncating-refill",
+        mistake: "each refill adds whole tokens only and drops the fraction",
+        rejected_by: &["examples", "properties", "quality"],
+        passes: &[],
+    },
+    Mutant {
+        name: "floor-retry",
+        mistake: "retry_after rounded down, so retrying when told is refused",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
+    Mutant {
+        name: "loop-refill",
+        mistake: "refills one token at a time in a loop: exact, but O(tokens refilled)",
+        rejected_by: &["complexity"],
+        passes: &["examples", "properties", "quality"],
+    },
+    Mutant {
+        name: "loop-retry",
+        mistake: "computes the wait token by token: exact, but O(tokens missing)",
+        rejected_by: &["complexity"],
+        passes: &["examples", "properties", "quality"],
+    },
+    Mutant {
+        name: "check-then-act",
+        mistake: "the atomic bucket loads, decides, then stores: no compare-and-swap",
+        rejected_by: &["concurrency"],
+        passes: &["examples", "properties", "quality"],
+    },
+    Mutant {
+        name: "split-state",
+        mistake: "the atomic bucket keeps tokens and refill time in two atomics",
+        rejected_by: &["concurrency"],
+        passes: &["examples", "properties", "quality"],
+    },
+];
+
+/// Runs `stage` on the mutant `name`, with `R` as the reference.
+///
+/// # Errors
+///
+/// When there is no mutant of that name.
+pub fn run<R: TokenBucketFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
+    use kata_suites::token_bucket::run as grade;
+    match name {
+        "uncapped" => grade::<SeqFamily<UNCAPPED, R>, R>(stage, ctx),
+        "truncating-refill" => grade::<SeqFamily<TRUNCATING, R>, R>(stage, ctx),
+        "floor-retry" => grade::<SeqFamily<FLOOR_RETRY, R>, R>(stage, ctx),
+        "loop-refill" => grade::<SeqFamily<LOOP_REFILL, R>, R>(stage, ctx),
+        "loop-retry" => grade::<SeqFamily<LOOP_RETRY, R>, R>(stage, ctx),
+        "check-then-act" => grade::<AtomicFamily<CheckThenAct, R>, R>(stage, ctx),
+        "split-state" => grade::<AtomicFamily<SplitState, R>, R>(stage, ctx),
+        _ => return Err(format!("no token-bucket mutant named `{name}`")),
+    }
+    Ok(())
+}
+
+/// A family with a wrong single-threaded bucket and the reference's atomic one.
+pub struct SeqFamily<const BUG: u8, R>(std::marker::PhantomData<R>);
+
+impl<const BUG: u8, R: TokenBucketFamily> TokenBucketFamily for SeqFamily<BUG, R> {
+    type Bucket<C: Clock> = CreditBucket<C, BUG>;
+    type Atomic<C: Clock + Send + Sync> = R::Atomic<C>;
+}
+
+/// Supplies a thread-safe bucket type.
+pub trait AtomicMaker: 'static {
+    /// The bucket type.
+    type Atomic<C: Clock + Send + Sync>: ConcurrentRateLimiter<C>;
+}
+
+/// A family with the reference's single-threaded bucket and a wrong atomic one.
+pub struct AtomicFamily<M, R>(std::marker::PhantomData<(M, R)>);
+
+impl<M: AtomicMaker, R: TokenBucketFamily> TokenBucketFamily for AtomicFamily<M, R> {
+    type Bucket<C: Clock> = R::Bucket<C>;
+    type Atomic<C: Clock + Send + Sync> = M::Atomic<C>;
+}
+
+fn validate(capacity: u64, rate: Rate) -> Result<(u128, u128), ConfigError> {
+    if capacity == 0 {
+        return Err(ConfigError::ZeroCapacity);
+    }
+    if rate.tokens == 0 {
+        return Err(ConfigError::ZeroRate);
+    }
+    let period = u64::try_from(rate.period.as_nanos()).map_err(|_| ConfigError::PeriodTooLong)?;
+    if period == 0 {
+        return Err(ConfigError::ZeroPeriod);
+    }
+    Ok((u128::from(rate.tokens), u128::from(period)))
+}
+
+// ---- A credit-counting bucket (one token = period_ns credits) with optional bugs. ----
+
+const CORRECT: u8 = 0;
+const UNCAPPED: u8 = 1;
+const TRUNCATING: u8 = 2;
+const FLOOR_RETRY: u8 = 3;
+const LOOP_REFILL: u8 = 4;
+const LOOP_RETRY: u8 = 5;
+
+/// Credits and last refill time, the textbook two-variable bucket.
+pub struct CreditBucket<C, const BUG: u8> {
+    capacity: u64,
+    per_ns: u128,
+    token: u128,
+    credits: u128,
+    last: u64,
+    clock: C,
+}
+
+impl<C: Clock, const BUG: u8> CreditBucket<C, BUG> {
+    fn credits_at(&self, now: u64) -> (u128, u64) {
+        if now <= self.last {
+            return (self.credits, self.last);
+        }
+        let full = u128::from(self.capacity) * self.token;
+        let added = u128::from(now - self.last) * self.per_ns;
+        match BUG {
+            UNCAPPED => (self.credits + added, now),
+            TRUNCATING => {
+                // Whole tokens only; the remainder of the elapsed time is thrown away.
+                let whole = added / self.token * self.token;
+                ((self.credits + whole).min(full), now)
+            }
+            LOOP_REFILL => {
+                let (mut credits, mut added) = (self.credits, added);
+                while added >= self.token && credits + self.token <= full {
+                    credits += self.token;
+                    added -= self.token;
+                }
+                ((credits + added).min(full), now)
+            }
+            _ => ((self.credits + added).min(full), now),
+        }
+    }
+}
+
+impl<C: Clock, const BUG: u8> RateLimiter<C> for CreditBucket<C, BUG> {
+    fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
+        let (per_ns, token) = validate(capacity, rate)?;
+        Ok(CreditBucket {
+            capacity,
+            per_ns,
+            token,
+            credits: u128::from(capacity) * token,
+            last: clock.now(),
+            clock,
+        })
+    }
+
+    fn try_acquire(&mut self, n: u64) -> Result<(), AcquireError> {
+        if n == 0 {
+            return Ok(());
+        }
+        if n > self.capacity {
+            return Err(AcquireError::ExceedsCapacity {
+                requested: n,
+                capacity: self.capacity,
+            });
+        }
+        (self.credits, self.last) = self.credits_at(self.clock.now());
+        let need = u128::from(n) * self.token;
+        if self.credits >= need {
+            self.credits -= need;
+            return Ok(());
+        }
+        let missing = need - self.credits;
+        let wait = match BUG {
+            FLOOR_RETRY => missing / self.per_ns,
+            LOOP_RETRY => {
+                let mut have = self.credits;
+                let mut units = 0u128;
+                while have < need {
+                    let step = (need - have).min(self.token);
+                    have += step;
+                    units += step;
+                }
+                units.div_ceil(self.per_ns)
+            }
+            _ => missing.div_ceil(self.per_ns),
+        };
+        Err(AcquireError::Insufficient {
+            retry_after: Duration::from_nanos(u64::try_from(wait).unwrap_or(u64::MAX)),
+        })
+    }
+
+    fn available(&self) -> u64 {
+        (self.credits_at(self.clock.now()).0 / self.token) as u64
+    }
+
+    fn capacity(&self) -> u64 {
+        self.capacity
+    }
+}
+
+const _: () = assert!(CORRECT == 0);
+
+// ---- Atomic buckets with races. ----
+
+/// Marker for [`CheckThenActBucket`].
+pub struct CheckThenAct;
+
+impl AtomicMaker for CheckThenAct {
+    type Atomic<C: Clock + Send + Sync> = CheckThenActBucket<C>;
+}
+
+/// GCRA like the reference, but `load`, decide, `store`: two threads can both decide on the same
+/// state and both be granted.
+pub struct CheckThenActBucket<C> {
+    per_ns: u128,
+    token: u128,
+    capacity: u64,
+    epoch: u64,
+    tat: AtomicU128,
+    clock: C,
+}
+
+impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for CheckThenActBucket<C> {
+    fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
+        let (per_ns, token) = validate(capacity, rate)?;
+        Ok(CheckThenActBucket {
+            per_ns,
+            token,
+            capacity,
+            epoch: clock.now(),
+            tat: AtomicU128::new(0),
+            clock,
+        })
+    }
+
+    fn try_acquire(&self, n: u64) -> Result<(), AcquireError> {
+        if n == 0 {
+            return Ok(());
+        }
+        if n > self.capacity {
+            return Err(AcquireError::ExceedsCapacity {
+                requested: n,
+                capacity: self.capacity,
+            });
+        }
+        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
+        let tat = self.tat.load(Ordering::SeqCst);
+        let new_tat = tat.max(t) + u128::from(n) * self.token;
+        let tolerance = u128::from(self.capacity) * self.token;
+        if new_tat - t > tolerance {
+            let wait = (new_tat - t - tolerance).div_ceil(self.per_ns);
+            return Err(AcquireError::Insufficient {
+                retry_after: Duration::from_nanos(wait as u64),
+            });
+        }
+        self.tat.store(new_tat, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn available(&self) -> u64 {
+        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
+        let tolerance = u128::from(self.capacity) * self.token;
+        let debt = self.tat.load(Ordering::SeqCst).saturating_sub(t).min(tolerance);
+        ((tolerance - debt) / self.token) as u64
+    }
+
+    fn capacity(&self) -> u64 {
+        self.capacity
+    }
+}
+
+/// Marker for [`SplitStateBucket`].
+pub struct SplitState;
+
+impl AtomicMaker for SplitState {
+    type Atomic<C: Clock + Send + Sync> = SplitStateBucket<C>;
+}
+
+/// Credits in one atomic, last refill time in another: each is updated atomically, but not the
+/// pair, so two threads can both credit the same elapsed time.
+pub struct SplitStateBucket<C> {
+    per_ns: u128,
+    token: u128,
+    capacity: u64,
+    credits: AtomicU128,
+    last: AtomicU64,
+    clock: C,
+}
+
+impl<C: Clock> SplitStateBucket<C> {
+    fn refill(&self) {
+        let now = self.clock.now();
+        let last = self.last.load(Ordering::SeqCst);
+        if now > last {
+            let added = u128::from(now - last) * self.per_ns;
+            let full = u128::from(self.capacity) * self.token;
+            let mut c = self.credits.load(Ordering::SeqCst);
+            loop {
+                let new = (c + added).min(full);
+                match self
+                    .credits
+                    .compare_exchange(c, new, Ordering::SeqCst, Ordering::SeqCst)
+                {
+                    Ok(_) => break,
+                    Err(actual) => c = actual,
+                }
+            }
+            self.last.store(now, Ordering::SeqCst);
+        }
+    }
+}
+
+impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for SplitStateBucket<C> {
+    fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
+        let (per_ns, token) = validate(capacity, rate)?;
+        Ok(SplitStateBucket {
+            per_ns,
+            token,
+            capacity,
+            credits: AtomicU128::new(u128::from(capacity) * token),
+            last: AtomicU64::new(clock.now()),
+            clock,
+        })
+    }
+
+    fn try_acquire(&self, n: u64) -> Result<(), AcquireError> {
+        if n == 0 {
+            return Ok(());
+        }
+        if n > self.capacity {
+            return Err(AcquireError::ExceedsCapacity {
+                requested: n,
+                capacity: self.capacity,
+            });
+        }
+        self.refill();
+        let need = u128::from(n) * self.token;
+        let mut c = self.credits.load(Ordering::SeqCst);
+        loop {
+            if c < need {
+                let wait = (need - c).div_ceil(self.per_ns);
+                return Err(AcquireError::Insufficient {
+                    retry_after: Duration::from_nanos(wait as u64),
+                });
+            }
+            match self
+                .credits
+                .compare_exchange(c, c - need, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return Ok(()),
+                Err(actual) => c = actual,
+            }
+        }
+    }
+
+    fn available(&self) -> u64 {
+        self.refill();
+        (self.credits.load(Ordering::SeqCst) / self.token) as u64
+    }
+
+    fn capacity(&self) -> u64 {
+        self.capacity
+    }
+}
