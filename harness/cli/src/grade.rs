@@ -1,0 +1,423 @@
+//! Grading one kata: build, then one supervised child process per stage.
+//!
+//! Stages run in order and grading stops at the first that does not pass. Each runs in its own
+//! process with a time limit; the runner appends events to a file as they happen, so when the
+//! process hangs (killed at the limit), overflows its stack or aborts, the CLI still knows which
+//! check was running and says so. The concurrency stage runs twice: the real-thread stress test
+//! in the normal runner, then the loom model checks in a runner built with `--cfg kata_loom`.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use kata_core::catalogue::{Kata, Stage};
+use kata_suites::report::Event;
+
+use crate::build::{self, Built, Flavour};
+use crate::render::Out;
+use crate::results::{self, Report, StageResult, StageStatus, TestResult, Toolchain, Verdict};
+use crate::workspace::Workspace;
+
+/// Which implementation of a kata to grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The learner's crate, `katas/<name>`.
+    Learner,
+    /// The reference, `solutions/<name>`.
+    Solution,
+    /// A known-wrong implementation from `tests/mutants`.
+    Mutant(String),
+}
+
+impl Target {
+    fn implementation(&self) -> String {
+        match self {
+            Target::Learner => "learner".into(),
+            Target::Solution => "solution".into(),
+            Target::Mutant(m) => format!("mutant:{m}"),
+        }
+    }
+
+    fn features(&self, kata: &Kata) -> String {
+        match self {
+            Target::Learner => format!("{}-learner", kata.name),
+            Target::Solution => kata.name.to_owned(),
+            Target::Mutant(_) => "mutants".to_owned(),
+        }
+    }
+
+    fn source(&self, kata: &Kata) -> String {
+        match self {
+            Target::Learner => format!("katas/{}", kata.name),
+            Target::Solution => format!("solutions/{}", kata.name),
+            Target::Mutant(_) => "tests/mutants".to_owned(),
+        }
+    }
+}
+
+/// The time limit of a stage (the loom half of concurrency has its own), overridable for every
+/// stage at once with `KATA_STAGE_TIMEOUT_SECS`.
+fn limit(stage: Stage, loom: bool) -> Duration {
+    if let Some(secs) = std::env::var("KATA_STAGE_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        return Duration::from_secs(secs);
+    }
+    Duration::from_secs(match (stage, loom) {
+        (Stage::Examples, _) => 60,
+        (Stage::Properties, _) => 180,
+        (Stage::Concurrency, false) => 60,
+        (Stage::Concurrency, true) => 300,
+        (Stage::Quality, _) => 120,
+        (Stage::Complexity, _) => 180,
+    })
+}
+
+/// The extra limit of the loom half, for stages that have one.
+fn loom_limit(stage: Stage) -> Duration {
+    if stage == Stage::Concurrency {
+        limit(stage, true)
+    } else {
+        Duration::ZERO
+    }
+}
+
+fn toolchain() -> Toolchain {
+    let version = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_else(|| "unknown".to_owned())
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    Toolchain {
+        rustc: version(&rustc),
+        cargo: version(&cargo),
+    }
+}
+
+/// Grades `kata`'s `target` on `stages`, prints as it goes, writes the results file.
+pub fn grade(
+    ws: &Workspace,
+    kata: &'static Kata,
+    target: &Target,
+    stages: &[Stage],
+    seed: Option<u64>,
+    out: &Out,
+) -> Result<Report> {
+    let started = Instant::now();
+    let source = target.source(kata);
+    let seed = seed.unwrap_or(kata_suites::runner::DEFAULT_SEED);
+    let mut report = Report {
+        schema: results::SCHEMA,
+        kata: kata.name.to_owned(),
+        implementation: target.implementation(),
+        source: source.clone(),
+        source_hash: results::hash_tree(&ws.root.join(&source)),
+        verdict: Verdict::Passed,
+        exit_code: 0,
+        reason: None,
+        seed,
+        started_at: results::now_rfc3339(),
+        duration_ms: 0,
+        toolchain: toolchain(),
+        stages: Stage::ALL.iter().map(|s| StageResult::not_run(s.name())).collect(),
+    };
+    out.kata_header(kata, target, &source);
+
+    let focus = format!("{source}/");
+    let features = target.features(kata);
+    out.building("");
+    let exe = match build::runner(ws, &features, Flavour::Normal, &focus, out.color())? {
+        Built::Ok { exe, took } => {
+            out.built(took);
+            exe
+        }
+        Built::Failed { messages, stderr } => {
+            out.build_failed(kata, target, &source, &messages, &stderr);
+            report.verdict = Verdict::CouldNotGrade;
+            report.reason = Some(format!("{source} does not compile"));
+            return finish(ws, report, started, out);
+        }
+    };
+
+    let mut loom_exe: Option<PathBuf> = None;
+    for &stage in stages {
+        let mut loom_failed = None;
+        if stage == Stage::Concurrency && loom_exe.is_none() {
+            // The loom half needs its own build, in its own target directory.
+            out.building(" for loom");
+            match build::runner(ws, &features, Flavour::Loom, &focus, out.color())? {
+                Built::Ok { exe, took } => {
+                    out.built(took);
+                    loom_exe = Some(exe);
+                }
+                Built::Failed { messages, stderr } => {
+                    out.build_failed(kata, target, &source, &messages, &stderr);
+                    loom_failed = Some(format!(
+                        "{source} does not compile with --cfg kata_loom; use only kata_core::sync \
+                         for the thread-safe variant"
+                    ));
+                }
+            }
+        }
+        out.stage_start(stage, limit(stage, false) + loom_limit(stage));
+        let mut result = run_stage(ws, &exe, kata, target, stage, seed, false)?;
+        if stage == Stage::Concurrency && result.status != StageStatus::CouldNotGrade {
+            if let Some(why) = loom_failed {
+                result.status = StageStatus::CouldNotGrade;
+                result.message = Some(why);
+            } else if let Some(loom_exe) = &loom_exe {
+                let loom = run_stage(ws, loom_exe, kata, target, stage, seed, true)?;
+                merge(&mut result, loom);
+            }
+            if *target == Target::Learner {
+                if let Some(note) = sync_warning(&ws.root.join(&source)) {
+                    result.notes.push(note);
+                }
+            }
+        }
+        out.stage_done(kata, &result, seed);
+        let status = result.status;
+        let index = Stage::ALL.iter().position(|s| *s == stage).expect("known stage");
+        if status != StageStatus::Passed && report.reason.is_none() {
+            report.reason = Some(first_reason(&result));
+        }
+        report.stages[index] = result;
+        match status {
+            StageStatus::Passed => {}
+            StageStatus::Failed => {
+                report.verdict = Verdict::Failed;
+                break;
+            }
+            StageStatus::CouldNotGrade | StageStatus::NotRun => {
+                report.verdict = Verdict::CouldNotGrade;
+                break;
+            }
+        }
+    }
+    finish(ws, report, started, out)
+}
+
+fn finish(ws: &Workspace, mut report: Report, started: Instant, out: &Out) -> Result<Report> {
+    report.exit_code = report.verdict.exit_code();
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    let path = results::write(&ws.results_dir(), &report)?;
+    out.summary(&report, &path, &ws.root);
+    Ok(report)
+}
+
+fn first_reason(result: &StageResult) -> String {
+    if let Some(m) = &result.message {
+        return format!("{}: {m}", result.name);
+    }
+    if let Some(t) = result.tests.iter().find(|t| t.status != "passed") {
+        let first_line = t.message.lines().next().unwrap_or("");
+        return format!("{}: {}: {first_line}", result.name, t.name);
+    }
+    if let Some(m) = result.measurements.iter().find(|m| !m.passed) {
+        return format!("{}: {} = {} (needs {})", result.name, m.name, m.value, m.threshold);
+    }
+    format!("{}: did not pass", result.name)
+}
+
+fn merge(into: &mut StageResult, other: StageResult) {
+    into.tests.extend(other.tests);
+    into.measurements.extend(other.measurements);
+    into.tables.extend(other.tables);
+    into.notes.extend(other.notes);
+    into.duration_ms += other.duration_ms;
+    into.limit_s += other.limit_s;
+    into.status = match (into.status, other.status) {
+        (StageStatus::CouldNotGrade, _) | (_, StageStatus::CouldNotGrade) => StageStatus::CouldNotGrade,
+        (StageStatus::Failed, _) | (_, StageStatus::Failed) => StageStatus::Failed,
+        _ => StageStatus::Passed,
+    };
+    if into.message.is_none() {
+        into.message = other.message;
+    }
+}
+
+/// Loom sees only the primitives of `kata_core::sync`; anything else is invisible to it.
+fn sync_warning(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("src").join("lib.rs")).ok()?;
+    let found: Vec<&str> = ["std::sync::Mutex", "std::sync::RwLock", "std::sync::atomic", "parking_lot::"]
+        .into_iter()
+        .filter(|p| text.contains(p))
+        .collect();
+    (!found.is_empty()).then(|| {
+        format!(
+            "note: your crate uses {}; loom only explores kata_core::sync primitives, so those \
+             are not model-checked. Use kata_core::sync instead.",
+            found.join(", ")
+        )
+    })
+}
+
+fn run_stage(
+    ws: &Workspace,
+    exe: &Path,
+    kata: &Kata,
+    target: &Target,
+    stage: Stage,
+    seed: u64,
+    loom: bool,
+) -> Result<StageResult> {
+    let limit = limit(stage, loom);
+    let events_dir = ws.events_dir();
+    std::fs::create_dir_all(&events_dir)?;
+    let tag = if loom { ".loom" } else { "" };
+    let events_path = events_dir.join(format!(
+        "{}.{}.{}{tag}.jsonl",
+        kata.name,
+        target.implementation().replace(':', "-"),
+        stage.name()
+    ));
+    let _ = std::fs::remove_file(&events_path);
+    let output_path = events_path.with_extension("out");
+    let output = File::create(&output_path)?;
+    let start = Instant::now();
+    let mut child = Command::new(exe)
+        .current_dir(&ws.root)
+        .args(["--kata", kata.name, "--impl", &target.implementation(), "--stage", stage.name()])
+        .arg("--events")
+        .arg(&events_path)
+        .args(["--seed", &seed.to_string()])
+        .env("LOOM_MAX_PREEMPTIONS", std::env::var("LOOM_MAX_PREEMPTIONS").unwrap_or_else(|_| "2".into()))
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(output.try_clone()?)
+        .stderr(output)
+        .spawn()?;
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait()?;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = start.elapsed();
+    let mut output_text = String::new();
+    if let Ok(mut f) = File::open(&output_path) {
+        let _ = f.read_to_string(&mut output_text);
+    }
+    let events: Vec<Event> = std::fs::read_to_string(&events_path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+
+    let mut result = StageResult::not_run(stage.name());
+    result.duration_ms = took.as_millis() as u64;
+    result.limit_s = limit.as_secs();
+    let mut running: Option<String> = None;
+    for e in events {
+        match e {
+            Event::CheckStart { name } => running = Some(name),
+            Event::CheckEnd { name, passed, message, todo, location } => {
+                running = None;
+                result.tests.push(TestResult {
+                    name,
+                    status: if passed { "passed" } else { "failed" }.into(),
+                    message,
+                    todo,
+                    location,
+                });
+            }
+            Event::Measurement(m) => result.measurements.push(m),
+            Event::Table { title, headers, rows } => {
+                result.tables.push(results::Table { title, headers, rows })
+            }
+            Event::Note { text } => result.notes.push(text),
+        }
+    }
+    let half = if loom { " (loom)" } else { "" };
+    if timed_out {
+        result.status = StageStatus::CouldNotGrade;
+        result.message = Some(match &running {
+            Some(check) => format!(
+                "timed out: {}{half} took longer than its limit of {} s, while running the check \
+                 `{check}`. An infinite loop, or an operation far slower than O(1)? (Raise the \
+                 limit with KATA_STAGE_TIMEOUT_SECS=<seconds>.)",
+                stage.name(),
+                limit.as_secs()
+            ),
+            None => format!(
+                "timed out: {}{half} took longer than its limit of {} s",
+                stage.name(),
+                limit.as_secs()
+            ),
+        });
+        return Ok(result);
+    }
+    if let Some(check) = running {
+        // The process died in the middle of a check: learner code crashed it.
+        let what = describe_crash(&status, &output_text);
+        result.tests.push(TestResult {
+            name: check.clone(),
+            status: "failed".into(),
+            message: format!("crashed the process: {what}"),
+            todo: false,
+            location: None,
+        });
+        result.status = StageStatus::Failed;
+        return Ok(result);
+    }
+    match status.code() {
+        Some(0) | Some(1) if !result.tests.is_empty() || !result.measurements.is_empty() => {
+            let failed = result.tests.iter().any(|t| t.status != "passed")
+                || result.measurements.iter().any(|m| !m.passed);
+            result.status = if failed { StageStatus::Failed } else { StageStatus::Passed };
+        }
+        Some(0) | Some(1) => {
+            result.status = StageStatus::CouldNotGrade;
+            result.message = Some(format!("{}{half} ran zero checks: nothing was graded", stage.name()));
+        }
+        _ => {
+            result.status = StageStatus::CouldNotGrade;
+            let tail: Vec<&str> = output_text.lines().rev().take(5).collect();
+            result.message = Some(format!(
+                "the runner stopped outside any check ({}): {}",
+                describe_crash(&status, &output_text),
+                tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+            ));
+        }
+    }
+    Ok(result)
+}
+
+fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
+    if output.contains("has overflowed its stack") {
+        return "stack overflow (unbounded recursion?)".into();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return match sig {
+                6 => "aborted (SIGABRT: std::process::abort, a panic while panicking, or a failed \
+                      allocation)"
+                    .into(),
+                9 => "killed (SIGKILL: out of memory?)".into(),
+                11 => "segmentation fault (SIGSEGV: unsafe code touched invalid memory)".into(),
+                other => format!("killed by signal {other}"),
+            };
+        }
+    }
+    match status.code() {
+        Some(code) => format!("the process exited with code {code} (std::process::exit in your code?)"),
+        None => "the process ended abnormally".into(),
+    }
+}

@@ -1,0 +1,302 @@
+//! What the learner reads: progress while grading, the verdict, and `cargo kata list`.
+//!
+//! Plain text, one line per step, colour only on a terminal and never when `NO_COLOR` is set. With
+//! `--json`, all of this goes to stderr and stdout carries only the JSON.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use kata_core::catalogue::{Kata, Stage, KATAS};
+
+use crate::grade::Target;
+use crate::results::{self, Report, StageResult, StageStatus, Verdict};
+use crate::workspace::Workspace;
+
+/// Where human output goes, and whether it is coloured.
+pub struct Out {
+    to_stderr: bool,
+    color: bool,
+}
+
+const GREEN: &str = "\x1b[32m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+impl Out {
+    /// Output for a run; `json` sends human output to stderr.
+    pub fn new(json: bool) -> Out {
+        let terminal = if json {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Out {
+            to_stderr: json,
+            color: terminal && !no_color,
+        }
+    }
+
+    /// Whether to use colour.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn print(&self, text: &str) {
+        if self.to_stderr {
+            let mut e = std::io::stderr().lock();
+            let _ = e.write_all(text.as_bytes());
+            let _ = e.flush();
+        } else {
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(text.as_bytes());
+            let _ = o.flush();
+        }
+    }
+
+    fn line(&self, text: &str) {
+        self.print(&format!("{text}\n"));
+    }
+
+    /// "Grading lru (your crate: katas/lru)".
+    pub fn kata_header(&self, kata: &Kata, target: &Target, source: &str) {
+        let whose = match target {
+            Target::Learner => "your crate",
+            Target::Solution => "the reference solution",
+            Target::Mutant(_) => "a known-wrong implementation",
+        };
+        self.line(&format!(
+            "{} {} ({whose}: {source})",
+            self.paint(BOLD, "Grading"),
+            self.paint(BOLD, kata.name)
+        ));
+    }
+
+    /// Before a build.
+    pub fn building(&self, what: &str) {
+        self.print(&format!("  building{what} ... "));
+    }
+
+    /// After a build.
+    pub fn built(&self, took: Duration) {
+        self.line(&format!("done ({:.1} s)", took.as_secs_f64()));
+    }
+
+    /// A build that failed: the compiler's messages and what to do.
+    pub fn build_failed(&self, kata: &Kata, target: &Target, source: &str, messages: &[String], stderr: &str) {
+        self.line(&self.paint(RED, "failed"));
+        if messages.is_empty() {
+            self.line(stderr.trim_end());
+        }
+        for m in messages {
+            self.line(m.trim_end());
+        }
+        let hint = if *target == Target::Learner {
+            format!(
+                "{source} does not compile: fix the errors above and run `cargo kata check {}` \
+                 again. Other katas are not affected.",
+                kata.name
+            )
+        } else {
+            format!("{source} does not compile.")
+        };
+        self.line(&self.paint(YELLOW, &hint));
+    }
+
+    /// Before a stage runs.
+    pub fn stage_start(&self, stage: Stage, limit: Duration) {
+        let index = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0) + 1;
+        let name = if stage == Stage::Concurrency {
+            "concurrency (stress + loom)".to_owned()
+        } else {
+            stage.to_string()
+        };
+        self.print(&format!(
+            "  [{index}/5] {name:<28} {}",
+            self.paint(DIM, &format!("(limit {:>3} s) ", limit.as_secs()))
+        ));
+    }
+
+    /// After a stage (both halves, for concurrency): its verdict and, when it did not pass, why.
+    pub fn stage_done(&self, kata: &Kata, r: &StageResult, seed: u64) {
+        let passed = r.tests.iter().filter(|t| t.status == "passed").count()
+            + r.measurements.iter().filter(|m| m.passed).count();
+        let total = r.tests.len() + r.measurements.len();
+        let todo = r.tests.iter().find(|t| t.todo);
+        let verdict = match (r.status, todo) {
+            (StageStatus::Passed, _) => self.paint(GREEN, "PASS"),
+            (StageStatus::Failed, Some(_)) => self.paint(YELLOW, "NOT YET IMPLEMENTED"),
+            (StageStatus::Failed, None) => self.paint(RED, "FAIL"),
+            (StageStatus::CouldNotGrade, _) => self.paint(RED, "COULD NOT GRADE"),
+            (StageStatus::NotRun, _) => "not run".to_owned(),
+        };
+        self.line(&format!(
+            "{verdict}  {passed}/{total} checks, {:.1} s",
+            r.duration_ms as f64 / 1000.0
+        ));
+        for table in &r.tables {
+            self.table(table);
+        }
+        for m in &r.measurements {
+            let mark = if m.passed { self.paint(GREEN, "ok  ") } else { self.paint(RED, "FAIL") };
+            self.line(&format!(
+                "        {mark} {}: {} {} (needs {})",
+                m.name,
+                trim_float(m.value),
+                m.unit,
+                m.threshold
+            ));
+        }
+        for n in &r.notes {
+            self.line(&format!("        {}", self.paint(DIM, n)));
+        }
+        if r.status == StageStatus::Passed {
+            return;
+        }
+        if let Some(m) = &r.message {
+            self.line(&format!("        {}", self.paint(RED, m)));
+        }
+        if let Some(t) = todo {
+            let at = t
+                .location
+                .as_deref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            self.line(&format!("        {}{at}", t.message));
+            self.line(&format!(
+                "        {}",
+                self.paint(
+                    YELLOW,
+                    "Replace that todo!() with your implementation; the kata's README explains what it must do."
+                )
+            ));
+            return;
+        }
+        for t in r.tests.iter().filter(|t| t.status != "passed") {
+            self.line(&format!("        {} {}", self.paint(RED, "✗"), t.name));
+            for l in t.message.lines() {
+                self.line(&format!("            {l}"));
+            }
+            if let Some(loc) = &t.location {
+                self.line(&format!("            at {loc}"));
+            }
+            if t.message.contains("--seed") {
+                self.line(&format!(
+                    "            replay: cargo kata check {} --stage {} --seed {seed}",
+                    kata.name, r.name
+                ));
+            }
+        }
+    }
+
+    fn table(&self, t: &results::Table) {
+        self.line(&format!("        {}", t.title));
+        let mut widths: Vec<usize> = t.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &t.rows {
+            for (i, c) in row.iter().enumerate() {
+                if i < widths.len() {
+                    widths[i] = widths[i].max(c.chars().count());
+                }
+            }
+        }
+        let fmt_row = |cells: &[String]| {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c:>w$}", w = widths.get(i).copied().unwrap_or(0)))
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
+        self.line(&format!("          {}", fmt_row(&t.headers)));
+        for row in &t.rows {
+            self.line(&format!("          {}", fmt_row(row)));
+        }
+    }
+
+    /// The closing lines: verdict, next step, where the results file is.
+    pub fn summary(&self, report: &Report, path: &Path, root: &Path) {
+        let rel = path.strip_prefix(root).unwrap_or(path).display().to_string();
+        let kata = &report.kata;
+        let (word, next) = match report.verdict {
+            Verdict::Passed => (
+                self.paint(GREEN, "passed"),
+                if report.stages.iter().all(|s| s.status == StageStatus::Passed) {
+                    "every stage passed.".to_owned()
+                } else {
+                    "every stage graded passed.".to_owned()
+                },
+            ),
+            Verdict::Failed => (
+                self.paint(RED, "failed"),
+                format!("fix it, then run `cargo kata check {kata}` again."),
+            ),
+            Verdict::CouldNotGrade => (
+                self.paint(RED, "could not be graded"),
+                "see above.".to_owned(),
+            ),
+        };
+        self.line(&format!(
+            "{kata} {word} in {:.1} s: {next} Results: {rel}",
+            report.duration_ms as f64 / 1000.0
+        ));
+    }
+}
+
+fn trim_float(v: f64) -> String {
+    if v == 0.0 {
+        "0".to_owned()
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// `cargo kata list`: each kata with the stages its last check passed.
+pub fn list(ws: &Workspace) {
+    let out = Out::new(false);
+    out.line(&out.paint(BOLD, "System-design katas"));
+    for kata in KATAS {
+        let stars = "★".repeat(kata.difficulty as usize) + &"☆".repeat(5 - kata.difficulty as usize);
+        out.line(&format!("  {:<14} {stars}  {}", out.paint(BOLD, kata.name), kata.title));
+        out.line(&format!("  {:<14}        {}", "", out.paint(DIM, &format!("curriculum: {}", kata.curriculum))));
+        let progress = match results::read(&ws.results_dir(), kata.name) {
+            None => "not graded yet: run `cargo kata check ".to_owned() + kata.name + "`",
+            Some(r) => {
+                let marks: Vec<String> = r
+                    .stages
+                    .iter()
+                    .map(|s| match s.status {
+                        StageStatus::Passed => out.paint(GREEN, &format!("{} ✓", s.name)),
+                        StageStatus::Failed | StageStatus::CouldNotGrade => {
+                            out.paint(RED, &format!("{} ✗", s.name))
+                        }
+                        StageStatus::NotRun => out.paint(DIM, &format!("{} ·", s.name)),
+                    })
+                    .collect();
+                let current = results::hash_tree(&ws.root.join(&r.source));
+                let stale = if current == r.source_hash {
+                    String::new()
+                } else {
+                    out.paint(YELLOW, "  (changed since: check again)")
+                };
+                format!("{}{stale}", marks.join("  "))
+            }
+        };
+        out.line(&format!("  {:<14}        {progress}", ""));
+    }
+    out.line("");
+    out.line("Grade one: cargo kata check <kata>    The reference: cargo kata check <kata> --solution");
+}
