@@ -31,7 +31,11 @@ fn every_kata_has_its_folders_and_docs() {
 fn every_kata_folder_is_in_the_catalogue() {
     for dir in ["katas", "solutions"] {
         for entry in std::fs::read_dir(root().join(dir)).expect("folder") {
-            let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
             assert!(
                 kata_core::catalogue::find(&name).is_some(),
                 "{dir}/{name} is not in harness/core/src/catalogue.rs"

@@ -72,13 +72,20 @@ struct Span {
     file_name: String,
 }
 
-/// Builds the runner with `features`. `focus` is the folder whose messages matter most
+/// Builds the runner binary named `features`, with that feature. `focus` is the folder whose messages matter most
 /// (`katas/lru/`).
-pub fn runner(ws: &Workspace, features: &str, flavour: Flavour, focus: &str, color: bool) -> Result<Built> {
+pub fn runner(
+    ws: &Workspace,
+    features: &str,
+    flavour: Flavour,
+    focus: &str,
+    color: bool,
+) -> Result<Built> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&ws.root)
-        .args(["build", "--profile", "grade", "--package", "kata-runner", "--features", features])
+        .args(["build", "--profile", "grade", "--package", "kata-runner"])
+        .args(["--bin", features, "--features", features])
         .arg(if color {
             "--message-format=json-diagnostic-rendered-ansi"
         } else {
@@ -95,12 +102,15 @@ pub fn runner(ws: &Workspace, features: &str, flavour: Flavour, focus: &str, col
             flags.push(' ');
         }
         flags.push_str("--cfg kata_loom");
-        cmd.env("RUSTFLAGS", flags).env("CARGO_TARGET_DIR", ws.loom_target());
+        cmd.env("RUSTFLAGS", flags)
+            .env("CARGO_TARGET_DIR", ws.loom_target());
     } else {
         cmd.env("CARGO_TARGET_DIR", &ws.target);
     }
     let start = Instant::now();
-    let mut child = cmd.spawn().context("could not run `cargo build`: is cargo on the PATH?")?;
+    let mut child = cmd
+        .spawn()
+        .context("could not run `cargo build`: is cargo on the PATH?")?;
     let stderr = child.stderr.take().expect("piped");
     let stderr_thread = std::thread::spawn(move || {
         let mut s = String::new();
@@ -114,10 +124,12 @@ pub fn runner(ws: &Workspace, features: &str, flavour: Flavour, focus: &str, col
     let (mut focused, mut others) = (Vec::new(), Vec::new());
     for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line?;
-        let Ok(msg) = serde_json::from_str::<CargoLine>(&line) else { continue };
+        let Ok(msg) = serde_json::from_str::<CargoLine>(&line) else {
+            continue;
+        };
         match msg.reason.as_str() {
             "compiler-artifact" => {
-                if msg.target.is_some_and(|t| t.name == "kata-runner") {
+                if msg.target.is_some_and(|t| t.name == features) {
                     exe = msg.executable.or(exe);
                 }
             }

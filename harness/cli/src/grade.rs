@@ -128,7 +128,10 @@ pub fn grade(
         started_at: results::now_rfc3339(),
         duration_ms: 0,
         toolchain: toolchain(),
-        stages: Stage::ALL.iter().map(|s| StageResult::not_run(s.name())).collect(),
+        stages: Stage::ALL
+            .iter()
+            .map(|s| StageResult::not_run(s.name()))
+            .collect(),
     };
     out.kata_header(kata, target, &source);
 
@@ -186,7 +189,10 @@ pub fn grade(
         }
         out.stage_done(kata, &result, seed);
         let status = result.status;
-        let index = Stage::ALL.iter().position(|s| *s == stage).expect("known stage");
+        let index = Stage::ALL
+            .iter()
+            .position(|s| *s == stage)
+            .expect("known stage");
         if status != StageStatus::Passed && report.reason.is_none() {
             report.reason = Some(first_reason(&result));
         }
@@ -223,7 +229,10 @@ fn first_reason(result: &StageResult) -> String {
         return format!("{}: {}: {first_line}", result.name, t.name);
     }
     if let Some(m) = result.measurements.iter().find(|m| !m.passed) {
-        return format!("{}: {} = {} (needs {})", result.name, m.name, m.value, m.threshold);
+        return format!(
+            "{}: {} = {} (needs {})",
+            result.name, m.name, m.value, m.threshold
+        );
     }
     format!("{}: did not pass", result.name)
 }
@@ -236,7 +245,9 @@ fn merge(into: &mut StageResult, other: StageResult) {
     into.duration_ms += other.duration_ms;
     into.limit_s += other.limit_s;
     into.status = match (into.status, other.status) {
-        (StageStatus::CouldNotGrade, _) | (_, StageStatus::CouldNotGrade) => StageStatus::CouldNotGrade,
+        (StageStatus::CouldNotGrade, _) | (_, StageStatus::CouldNotGrade) => {
+            StageStatus::CouldNotGrade
+        }
         (StageStatus::Failed, _) | (_, StageStatus::Failed) => StageStatus::Failed,
         _ => StageStatus::Passed,
     };
@@ -248,10 +259,15 @@ fn merge(into: &mut StageResult, other: StageResult) {
 /// Loom sees only the primitives of `kata_core::sync`; anything else is invisible to it.
 fn sync_warning(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join("src").join("lib.rs")).ok()?;
-    let found: Vec<&str> = ["std::sync::Mutex", "std::sync::RwLock", "std::sync::atomic", "parking_lot::"]
-        .into_iter()
-        .filter(|p| text.contains(p))
-        .collect();
+    let found: Vec<&str> = [
+        "std::sync::Mutex",
+        "std::sync::RwLock",
+        "std::sync::atomic",
+        "parking_lot::",
+    ]
+    .into_iter()
+    .filter(|p| text.contains(p))
+    .collect();
     (!found.is_empty()).then(|| {
         format!(
             "note: your crate uses {}; loom only explores kata_core::sync primitives, so those \
@@ -286,11 +302,21 @@ fn run_stage(
     let start = Instant::now();
     let mut child = Command::new(exe)
         .current_dir(&ws.root)
-        .args(["--kata", kata.name, "--impl", &target.implementation(), "--stage", stage.name()])
+        .args([
+            "--kata",
+            kata.name,
+            "--impl",
+            &target.implementation(),
+            "--stage",
+            stage.name(),
+        ])
         .arg("--events")
         .arg(&events_path)
         .args(["--seed", &seed.to_string()])
-        .env("LOOM_MAX_PREEMPTIONS", std::env::var("LOOM_MAX_PREEMPTIONS").unwrap_or_else(|_| "2".into()))
+        .env(
+            "LOOM_MAX_PREEMPTIONS",
+            std::env::var("LOOM_MAX_PREEMPTIONS").unwrap_or_else(|_| "2".into()),
+        )
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
         .stdout(output.try_clone()?)
@@ -326,7 +352,13 @@ fn run_stage(
     for e in events {
         match e {
             Event::CheckStart { name } => running = Some(name),
-            Event::CheckEnd { name, passed, message, todo, location } => {
+            Event::CheckEnd {
+                name,
+                passed,
+                message,
+                todo,
+                location,
+            } => {
                 running = None;
                 result.tests.push(TestResult {
                     name,
@@ -337,9 +369,15 @@ fn run_stage(
                 });
             }
             Event::Measurement(m) => result.measurements.push(m),
-            Event::Table { title, headers, rows } => {
-                result.tables.push(results::Table { title, headers, rows })
-            }
+            Event::Table {
+                title,
+                headers,
+                rows,
+            } => result.tables.push(results::Table {
+                title,
+                headers,
+                rows,
+            }),
             Event::Note { text } => result.notes.push(text),
         }
     }
@@ -379,11 +417,18 @@ fn run_stage(
         Some(0) | Some(1) if !result.tests.is_empty() || !result.measurements.is_empty() => {
             let failed = result.tests.iter().any(|t| t.status != "passed")
                 || result.measurements.iter().any(|m| !m.passed);
-            result.status = if failed { StageStatus::Failed } else { StageStatus::Passed };
+            result.status = if failed {
+                StageStatus::Failed
+            } else {
+                StageStatus::Passed
+            };
         }
         Some(0) | Some(1) => {
             result.status = StageStatus::CouldNotGrade;
-            result.message = Some(format!("{}{half} ran zero checks: nothing was graded", stage.name()));
+            result.message = Some(format!(
+                "{}{half} ran zero checks: nothing was graded",
+                stage.name()
+            ));
         }
         _ => {
             result.status = StageStatus::CouldNotGrade;
@@ -417,7 +462,9 @@ fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
         }
     }
     match status.code() {
-        Some(code) => format!("the process exited with code {code} (std::process::exit in your code?)"),
+        Some(code) => {
+            format!("the process exited with code {code} (std::process::exit in your code?)")
+        }
         None => "the process ended abnormally".into(),
     }
 }

@@ -47,9 +47,11 @@ enum Command {
     List,
     /// Grades a kata: examples, properties, concurrency, quality, complexity, in order,
     /// stopping at the first stage that fails.
-    #[command(after_help = "Examples:\n  cargo kata check lru\n  cargo kata check token-bucket --stage examples\n  cargo kata check lru --solution --json\n\n\
+    #[command(
+        after_help = "Examples:\n  cargo kata check lru\n  cargo kata check token-bucket --stage examples\n  cargo kata check lru --solution --json\n\n\
 Exit status: 0 every stage graded passed, 1 a stage failed, 2 the kata could not be graded\n\
-(it does not compile, a stage timed out, or no check ran).")]
+(it does not compile, a stage timed out, or no check ran)."
+    )]
     Check(CheckArgs),
 }
 

@@ -95,7 +95,14 @@ impl Out {
     }
 
     /// A build that failed: the compiler's messages and what to do.
-    pub fn build_failed(&self, kata: &Kata, target: &Target, source: &str, messages: &[String], stderr: &str) {
+    pub fn build_failed(
+        &self,
+        kata: &Kata,
+        target: &Target,
+        source: &str,
+        messages: &[String],
+        stderr: &str,
+    ) {
         self.line(&self.paint(RED, "failed"));
         if messages.is_empty() {
             self.line(stderr.trim_end());
@@ -150,7 +157,11 @@ impl Out {
             self.table(table);
         }
         for m in &r.measurements {
-            let mark = if m.passed { self.paint(GREEN, "ok  ") } else { self.paint(RED, "FAIL") };
+            let mark = if m.passed {
+                self.paint(GREEN, "ok  ")
+            } else {
+                self.paint(RED, "FAIL")
+            };
             self.line(&format!(
                 "        {mark} {}: {} {} (needs {})",
                 m.name,
@@ -227,12 +238,20 @@ impl Out {
 
     /// The closing lines: verdict, next step, where the results file is.
     pub fn summary(&self, report: &Report, path: &Path, root: &Path) {
-        let rel = path.strip_prefix(root).unwrap_or(path).display().to_string();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
         let kata = &report.kata;
         let (word, next) = match report.verdict {
             Verdict::Passed => (
                 self.paint(GREEN, "passed"),
-                if report.stages.iter().all(|s| s.status == StageStatus::Passed) {
+                if report
+                    .stages
+                    .iter()
+                    .all(|s| s.status == StageStatus::Passed)
+                {
                     "every stage passed.".to_owned()
                 } else {
                     "every stage graded passed.".to_owned()
@@ -269,9 +288,18 @@ pub fn list(ws: &Workspace) {
     let out = Out::new(false);
     out.line(&out.paint(BOLD, "System-design katas"));
     for kata in KATAS {
-        let stars = "★".repeat(kata.difficulty as usize) + &"☆".repeat(5 - kata.difficulty as usize);
-        out.line(&format!("  {:<14} {stars}  {}", out.paint(BOLD, kata.name), kata.title));
-        out.line(&format!("  {:<14}        {}", "", out.paint(DIM, &format!("curriculum: {}", kata.curriculum))));
+        let stars =
+            "★".repeat(kata.difficulty as usize) + &"☆".repeat(5 - kata.difficulty as usize);
+        out.line(&format!(
+            "  {:<14} {stars}  {}",
+            out.paint(BOLD, kata.name),
+            kata.title
+        ));
+        out.line(&format!(
+            "  {:<14}        {}",
+            "",
+            out.paint(DIM, &format!("curriculum: {}", kata.curriculum))
+        ));
         let progress = match results::read(&ws.results_dir(), kata.name) {
             None => "not graded yet: run `cargo kata check ".to_owned() + kata.name + "`",
             Some(r) => {
@@ -298,5 +326,7 @@ pub fn list(ws: &Workspace) {
         out.line(&format!("  {:<14}        {progress}", ""));
     }
     out.line("");
-    out.line("Grade one: cargo kata check <kata>    The reference: cargo kata check <kata> --solution");
+    out.line(
+        "Grade one: cargo kata check <kata>    The reference: cargo kata check <kata> --solution",
+    );
 }

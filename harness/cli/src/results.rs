@@ -187,7 +187,9 @@ pub fn read(dir: &Path, kata: &str) -> Option<Report> {
 /// FNV-1a 64 over the paths and contents of the files under `dir` (sorted), skipping `target/`.
 pub fn hash_tree(dir: &Path) -> String {
     fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -210,7 +212,12 @@ pub fn hash_tree(dir: &Path) -> String {
         }
     };
     for f in files {
-        feed(f.strip_prefix(dir).unwrap_or(&f).to_string_lossy().as_bytes());
+        feed(
+            f.strip_prefix(dir)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         feed(&[0]);
         feed(&std::fs::read(&f).unwrap_or_default());
         feed(&[0]);

@@ -52,7 +52,9 @@ impl<T> Mutex<T> {
         #[cfg(kata_loom)]
         {
             // A panic while holding the lock already failed the check that caused it.
-            self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+            self.inner
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
         }
     }
 

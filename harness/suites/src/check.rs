@@ -74,7 +74,10 @@ pub fn install_panic_hook() {
 
 /// Takes the panic recorded last on this thread, if any.
 pub fn take_last_panic() -> Option<PanicRecord> {
-    LAST_PANIC.try_with(|p| p.borrow_mut().take()).ok().flatten()
+    LAST_PANIC
+        .try_with(|p| p.borrow_mut().take())
+        .ok()
+        .flatten()
 }
 
 /// Whether a panic message comes from `todo!()` or `unimplemented!()`.
@@ -190,7 +193,8 @@ impl Ctx {
 
     /// A seed for sub-task `salt`, derived from the stage seed.
     pub fn sub_seed(&self, salt: u64) -> u64 {
-        crate::measure::SplitMix64::new(self.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64()
+        crate::measure::SplitMix64::new(self.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .next_u64()
     }
 }
 
@@ -230,7 +234,9 @@ pub fn loom_model(body: impl Fn() -> Outcome + Send + Sync + 'static) -> Outcome
             if is_todo(&message) {
                 Err(message)
             } else {
-                Err(format!("{message}\n(found by loom in one interleaving of the threads)"))
+                Err(format!(
+                    "{message}\n(found by loom in one interleaving of the threads)"
+                ))
             }
         }
     }

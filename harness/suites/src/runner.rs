@@ -39,7 +39,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--kata" => kata = Some(value),
             "--impl" => imp = Some(value),
             "--stage" => {
-                stage = Some(Stage::parse(&value).ok_or_else(|| format!("unknown stage `{value}`"))?)
+                stage =
+                    Some(Stage::parse(&value).ok_or_else(|| format!("unknown stage `{value}`"))?)
             }
             "--events" => events = Some(PathBuf::from(value)),
             "--seed" => seed = Some(value.parse().map_err(|_| format!("bad seed `{value}`"))?),

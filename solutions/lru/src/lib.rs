@@ -157,7 +157,10 @@ impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
     fn remove(&mut self, key: &K) -> Option<V> {
         let hash = self.hash(key);
         let nodes = &self.nodes;
-        let slot = self.table.find_entry(hash, |&i| nodes[i].key == *key).ok()?;
+        let slot = self
+            .table
+            .find_entry(hash, |&i| nodes[i].key == *key)
+            .ok()?;
         let (i, _) = slot.remove();
         self.unlink(i);
         let last = self.nodes.len() - 1;

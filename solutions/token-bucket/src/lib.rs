@@ -43,7 +43,8 @@ impl Gcra {
         if rate.tokens == 0 {
             return Err(ConfigError::ZeroRate);
         }
-        let period = u64::try_from(rate.period.as_nanos()).map_err(|_| ConfigError::PeriodTooLong)?;
+        let period =
+            u64::try_from(rate.period.as_nanos()).map_err(|_| ConfigError::PeriodTooLong)?;
         if period == 0 {
             return Err(ConfigError::ZeroPeriod);
         }
@@ -103,7 +104,11 @@ pub struct TokenBucket<C> {
 impl<C: Clock> RateLimiter<C> for TokenBucket<C> {
     fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
         let gcra = Gcra::new(capacity, rate, clock.now())?;
-        Ok(TokenBucket { gcra, tat: 0, clock })
+        Ok(TokenBucket {
+            gcra,
+            tat: 0,
+            clock,
+        })
     }
 
     #[inline]
@@ -117,7 +122,8 @@ impl<C: Clock> RateLimiter<C> for TokenBucket<C> {
     }
 
     fn available(&self) -> u64 {
-        self.gcra.available(self.tat, self.gcra.units(self.clock.now()))
+        self.gcra
+            .available(self.tat, self.gcra.units(self.clock.now()))
     }
 
     fn capacity(&self) -> u64 {

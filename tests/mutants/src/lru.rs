@@ -58,6 +58,11 @@ pub const MUTANTS: &[Mutant] = &[
     },
 ];
 
+/// Implementations that take the grader down with them, to prove it survives: they loop forever,
+/// overflow the stack, or abort the process, in `with_capacity`. And `no-checks`, which grades
+/// nothing at all.
+pub const CRASHERS: &[&str] = &["hangs", "overflows-stack", "aborts", "no-checks"];
+
 /// Runs `stage` on the mutant `name`, with `R` as the reference.
 ///
 /// # Errors
@@ -73,6 +78,11 @@ pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), 
         "check-then-act" => grade::<ShardedFamily<CHECK_THEN_ACT, R>, R>(stage, ctx),
         "racy-len" => grade::<ShardedFamily<RACY_LEN, R>, R>(stage, ctx),
         "lopsided-shards" => grade::<ShardedFamily<LOPSIDED, R>, R>(stage, ctx),
+        "hangs" => grade::<Family<Crasher<HANGS>, R>, R>(stage, ctx),
+        "overflows-stack" => grade::<Family<Crasher<OVERFLOWS_STACK>, R>, R>(stage, ctx),
+        "aborts" => grade::<Family<Crasher<ABORTS>, R>, R>(stage, ctx),
+        // Grades nothing: the grader must call a run of zero checks ungradable, not a pass.
+        "no-checks" => {}
         _ => return Err(format!("no lru mutant named `{name}`")),
     }
     Ok(())
@@ -145,6 +155,9 @@ impl<K: Eq, V, const BUG: u8> VecLruCache<K, V, BUG> {
 
 impl<K: Hash + Eq, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        if BUG > 100 {
+            crash(BUG);
+        }
         if capacity == 0 {
             return Err(CapacityError::Zero);
         }
@@ -388,5 +401,43 @@ where
 
     fn capacity(&self) -> usize {
         self.capacity
+    }
+}
+
+// ---- Caches that crash the process. ----
+
+// Bug numbers above 100 crash in `with_capacity`.
+const HANGS: u8 = 101;
+const OVERFLOWS_STACK: u8 = 102;
+const ABORTS: u8 = 103;
+
+/// Marker for [`CrashingCache`].
+pub struct Crasher<const HOW: u8>;
+
+impl<const HOW: u8> CacheMaker for Crasher<HOW> {
+    type Cache<K: Hash + Eq, V> = CrashingCache<K, V, HOW>;
+}
+
+/// A cache whose constructor never returns normally.
+pub type CrashingCache<K, V, const HOW: u8> = VecLruCache<K, V, HOW>;
+
+#[allow(unconditional_recursion)]
+fn recurse(depth: u64) -> u64 {
+    // `black_box` keeps the recursion from being turned into a loop.
+    let frame = std::hint::black_box([depth; 64]);
+    recurse(frame[0] + 1) + frame[63]
+}
+
+/// Called by [`VecLruCache::with_capacity`] for crashing variants.
+fn crash(how: u8) {
+    match how {
+        HANGS => loop {
+            std::hint::spin_loop();
+        },
+        OVERFLOWS_STACK => {
+            std::hint::black_box(recurse(0));
+        }
+        ABORTS => std::process::abort(),
+        _ => {}
     }
 }

@@ -281,7 +281,11 @@ impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for CheckThenActBucket<C> 
     fn available(&self) -> u64 {
         let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
         let tolerance = u128::from(self.capacity) * self.token;
-        let debt = self.tat.load(Ordering::SeqCst).saturating_sub(t).min(tolerance);
+        let debt = self
+            .tat
+            .load(Ordering::SeqCst)
+            .saturating_sub(t)
+            .min(tolerance);
         ((tolerance - debt) / self.token) as u64
     }
 

@@ -6,7 +6,9 @@
 use kata_core::lru::Cache;
 
 use super::LruFamily;
-use crate::measure::{compare_complexity, report_complexity, SplitMix64, Workload, COMPLEXITY_SIZES};
+use crate::measure::{
+    compare_complexity, report_complexity, SplitMix64, Workload, COMPLEXITY_SIZES,
+};
 use crate::Ctx;
 
 /// The complexity workload on a cache of capacity `n`, filled: alternately a hit on a key among

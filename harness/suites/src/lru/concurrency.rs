@@ -76,7 +76,8 @@ fn stress<F: LruFamily>(seed: u64) -> Result<(), String> {
     const OPS: u32 = 20_000;
     const KEYS: u64 = 256;
     let cache = Arc::new(
-        F::Sharded::<u64, u32>::with_shards(64, 8).map_err(|e| format!("with_shards(64, 8): {e}"))?,
+        F::Sharded::<u64, u32>::with_shards(64, 8)
+            .map_err(|e| format!("with_shards(64, 8): {e}"))?,
     );
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
@@ -95,7 +96,10 @@ fn stress<F: LruFamily>(seed: u64) -> Result<(), String> {
                             puts += 1;
                             if let Some((k, v)) = cache.put(key, value) {
                                 if u64::from(v) % KEYS != k {
-                                    return Err(format!("put returned ({k}, {v}): that value was put under key {}", u64::from(v) % KEYS));
+                                    return Err(format!(
+                                        "put returned ({k}, {v}): that value was put under key {}",
+                                        u64::from(v) % KEYS
+                                    ));
                                 }
                                 back.push(v);
                             }
@@ -103,7 +107,10 @@ fn stress<F: LruFamily>(seed: u64) -> Result<(), String> {
                         5..=7 => {
                             if let Some(v) = cache.get(&key) {
                                 if u64::from(v) % KEYS != key {
-                                    return Err(format!("get(&{key}) returned {v}, a value put under key {}", u64::from(v) % KEYS));
+                                    return Err(format!(
+                                        "get(&{key}) returned {v}, a value put under key {}",
+                                        u64::from(v) % KEYS
+                                    ));
                                 }
                             }
                         }
@@ -148,10 +155,17 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
         "loom: two new keys put concurrently into a full cache of capacity 1",
         || {
             crate::check::loom_model(|| {
-                let cache = Arc::new(F::Sharded::<u32, u32>::with_shards(1, 1).expect("with_shards(1, 1)"));
+                let cache =
+                    Arc::new(F::Sharded::<u32, u32>::with_shards(1, 1).expect("with_shards(1, 1)"));
                 cache.put(0, 0);
-                let a = { let c = Arc::clone(&cache); thread::spawn(move || c.put(1, 1)) };
-                let b = { let c = Arc::clone(&cache); thread::spawn(move || c.put(2, 2)) };
+                let a = {
+                    let c = Arc::clone(&cache);
+                    thread::spawn(move || c.put(1, 1))
+                };
+                let b = {
+                    let c = Arc::clone(&cache);
+                    thread::spawn(move || c.put(2, 2))
+                };
                 let mut back: Vec<u32> = Vec::new();
                 back.extend(a.join().expect("thread").map(|e| e.1));
                 back.extend(b.join().expect("thread").map(|e| e.1));
@@ -163,9 +177,16 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
 
     ctx.check("loom: the same key put by two threads at once", || {
         crate::check::loom_model(|| {
-            let cache = Arc::new(F::Sharded::<u32, u32>::with_shards(2, 1).expect("with_shards(2, 1)"));
-            let a = { let c = Arc::clone(&cache); thread::spawn(move || c.put(7, 0)) };
-            let b = { let c = Arc::clone(&cache); thread::spawn(move || c.put(7, 1)) };
+            let cache =
+                Arc::new(F::Sharded::<u32, u32>::with_shards(2, 1).expect("with_shards(2, 1)"));
+            let a = {
+                let c = Arc::clone(&cache);
+                thread::spawn(move || c.put(7, 0))
+            };
+            let b = {
+                let c = Arc::clone(&cache);
+                thread::spawn(move || c.put(7, 1))
+            };
             let mut back: Vec<u32> = Vec::new();
             back.extend(a.join().expect("thread").map(|e| e.1));
             back.extend(b.join().expect("thread").map(|e| e.1));
@@ -176,10 +197,17 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
 
     ctx.check("loom: put and remove of one key race", || {
         crate::check::loom_model(|| {
-            let cache = Arc::new(F::Sharded::<u32, u32>::with_shards(2, 1).expect("with_shards(2, 1)"));
+            let cache =
+                Arc::new(F::Sharded::<u32, u32>::with_shards(2, 1).expect("with_shards(2, 1)"));
             cache.put(5, 0);
-            let a = { let c = Arc::clone(&cache); thread::spawn(move || c.put(5, 1)) };
-            let b = { let c = Arc::clone(&cache); thread::spawn(move || c.remove(&5)) };
+            let a = {
+                let c = Arc::clone(&cache);
+                thread::spawn(move || c.put(5, 1))
+            };
+            let b = {
+                let c = Arc::clone(&cache);
+                thread::spawn(move || c.remove(&5))
+            };
             let mut back: Vec<u32> = Vec::new();
             back.extend(a.join().expect("thread").map(|e| e.1));
             back.extend(b.join().expect("thread"));
@@ -188,17 +216,27 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
         })
     });
 
-    ctx.check("loom: len() counts concurrent inserts and removals exactly", || {
-        crate::check::loom_model(|| {
-            let cache = Arc::new(F::Sharded::<u32, u32>::with_shards(4, 1).expect("with_shards(4, 1)"));
-            cache.put(1, 0);
-            let a = { let c = Arc::clone(&cache); thread::spawn(move || c.put(2, 1)) };
-            let b = { let c = Arc::clone(&cache); thread::spawn(move || c.remove(&1)) };
-            let mut back: Vec<u32> = Vec::new();
-            back.extend(a.join().expect("thread").map(|e| e.1));
-            back.extend(b.join().expect("thread"));
-            let remaining: Vec<u32> = (1..3).filter_map(|k| cache.peek(&k)).collect();
-            conservation(2, &back, &remaining, cache.len(), 4)
-        })
-    });
+    ctx.check(
+        "loom: len() counts concurrent inserts and removals exactly",
+        || {
+            crate::check::loom_model(|| {
+                let cache =
+                    Arc::new(F::Sharded::<u32, u32>::with_shards(4, 1).expect("with_shards(4, 1)"));
+                cache.put(1, 0);
+                let a = {
+                    let c = Arc::clone(&cache);
+                    thread::spawn(move || c.put(2, 1))
+                };
+                let b = {
+                    let c = Arc::clone(&cache);
+                    thread::spawn(move || c.remove(&1))
+                };
+                let mut back: Vec<u32> = Vec::new();
+                back.extend(a.join().expect("thread").map(|e| e.1));
+                back.extend(b.join().expect("thread"));
+                let remaining: Vec<u32> = (1..3).filter_map(|k| cache.peek(&k)).collect();
+                conservation(2, &back, &remaining, cache.len(), 4)
+            })
+        },
+    );
 }

@@ -62,7 +62,11 @@ fn scenario(max_shards: usize) -> impl Strategy<Value = Scenario> {
     (1usize..=6, 1usize..=max_shards)
         .prop_flat_map(|(capacity, shards)| {
             let shards = shards.min(capacity);
-            (Just(capacity), Just(shards), prop::collection::vec(op(10), 1..120))
+            (
+                Just(capacity),
+                Just(shards),
+                prop::collection::vec(op(10), 1..120),
+            )
         })
         .prop_map(|(capacity, shards, ops)| Scenario {
             capacity,
@@ -135,7 +139,11 @@ fn exact<F: LruFamily>(s: &Scenario) -> Result<(), String> {
         ensure_eq!(cache.capacity(), s.capacity, "after {at}, capacity()");
     }
     for k in 0..10u8 {
-        ensure_eq!(cache.peek(&k).copied(), model.peek(k), "at the end, peek(&{k})");
+        ensure_eq!(
+            cache.peek(&k).copied(),
+            model.peek(k),
+            "at the end, peek(&{k})"
+        );
     }
     Ok(())
 }
@@ -213,22 +221,30 @@ fn sharded<F: LruFamily>(s: &Scenario) -> Result<(), String> {
 
 pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(1);
-    ctx.check("LruCache matches the exact LRU model on random sequences", || {
-        check_model(
-            seed,
-            DEFAULT_CASES,
-            scenario(1),
-            |s| render("let mut cache = LruCache::with_capacity({capacity})?;", s),
-            exact::<F>,
-        )
-    });
+    ctx.check(
+        "LruCache matches the exact LRU model on random sequences",
+        || {
+            check_model(
+                seed,
+                DEFAULT_CASES,
+                scenario(1),
+                |s| render("let mut cache = LruCache::with_capacity({capacity})?;", s),
+                exact::<F>,
+            )
+        },
+    );
     let seed = ctx.sub_seed(2);
     ctx.check("ShardedLruCache never contradicts what it reported", || {
         check_model(
             seed,
             DEFAULT_CASES,
             scenario(4),
-            |s| render("let cache = ShardedLruCache::with_shards({capacity}, {shards})?;", s),
+            |s| {
+                render(
+                    "let cache = ShardedLruCache::with_shards({capacity}, {shards})?;",
+                    s,
+                )
+            },
             sharded::<F>,
         )
     });

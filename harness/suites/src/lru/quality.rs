@@ -72,14 +72,16 @@ fn ratio(hits: &[bool]) -> f64 {
 fn compare_exact<F: LruFamily>(ctx: &mut Ctx, name: &str, trace: &[u32]) {
     let expected = model_hits(trace, CAPACITY);
     let mut outcome = None;
-    ctx.check(&format!("{name}: hit/miss sequence identical to exact LRU"), || {
-        let mut cache = F::Cache::<u32, u32>::with_capacity(CAPACITY)
-            .map_err(|e| format!("with_capacity({CAPACITY}): {e}"))?;
-        let got = cache_hits(&mut cache, trace);
-        outcome = Some(ratio(&got));
-        match got.iter().zip(&expected).position(|(g, e)| g != e) {
-            None => Ok(()),
-            Some(i) => Err(format!(
+    ctx.check(
+        &format!("{name}: hit/miss sequence identical to exact LRU"),
+        || {
+            let mut cache = F::Cache::<u32, u32>::with_capacity(CAPACITY)
+                .map_err(|e| format!("with_capacity({CAPACITY}): {e}"))?;
+            let got = cache_hits(&mut cache, trace);
+            outcome = Some(ratio(&got));
+            match got.iter().zip(&expected).position(|(g, e)| g != e) {
+                None => Ok(()),
+                Some(i) => Err(format!(
                 "request #{} (key {}) was a {} but an exact LRU of capacity {CAPACITY} has a {} \
                  there; {} of {} requests differ",
                 i + 1,
@@ -89,8 +91,9 @@ fn compare_exact<F: LruFamily>(ctx: &mut Ctx, name: &str, trace: &[u32]) {
                 got.iter().zip(&expected).filter(|(g, e)| g != e).count(),
                 trace.len()
             )),
-        }
-    });
+            }
+        },
+    );
     ctx.measure(Measurement {
         name: format!("{name}: hit ratio (exact LRU: {:.4})", ratio(&expected)),
         value: outcome.unwrap_or(f64::NAN),
@@ -104,7 +107,9 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
     let zipf = Zipf::new(ZIPF_KEYS, ZIPF_S).trace(REQUESTS, ctx.sub_seed(4));
     compare_exact::<F>(
         ctx,
-        &format!("Zipf trace (s = {ZIPF_S}, {ZIPF_KEYS} keys, {REQUESTS} requests, capacity {CAPACITY})"),
+        &format!(
+            "Zipf trace (s = {ZIPF_S}, {ZIPF_KEYS} keys, {REQUESTS} requests, capacity {CAPACITY})"
+        ),
         &zipf,
     );
 
@@ -120,32 +125,42 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
             scan.push(i % 100);
         }
     }
-    compare_exact::<F>(ctx, "scan trace (loop over 1.5x capacity, then hot set + scan)", &scan);
+    compare_exact::<F>(
+        ctx,
+        "scan trace (loop over 1.5x capacity, then hot set + scan)",
+        &scan,
+    );
 
     let exact = ratio(&model_hits(&zipf, CAPACITY));
     let mut sharded_ratio = f64::NAN;
-    ctx.check(&format!("sharded ({SHARDS} shards) runs the Zipf trace"), || {
-        let cache = F::Sharded::<u32, u32>::with_shards(CAPACITY, SHARDS)
-            .map_err(|e| format!("with_shards({CAPACITY}, {SHARDS}): {e}"))?;
-        let hits = zipf
-            .iter()
-            .filter(|k| {
-                if cache.get(k).is_some() {
-                    true
-                } else {
-                    cache.put(**k, **k);
-                    false
-                }
-            })
-            .count();
-        sharded_ratio = hits as f64 / zipf.len() as f64;
-        Ok(())
-    });
+    ctx.check(
+        &format!("sharded ({SHARDS} shards) runs the Zipf trace"),
+        || {
+            let cache = F::Sharded::<u32, u32>::with_shards(CAPACITY, SHARDS)
+                .map_err(|e| format!("with_shards({CAPACITY}, {SHARDS}): {e}"))?;
+            let hits = zipf
+                .iter()
+                .filter(|k| {
+                    if cache.get(k).is_some() {
+                        true
+                    } else {
+                        cache.put(**k, **k);
+                        false
+                    }
+                })
+                .count();
+            sharded_ratio = hits as f64 / zipf.len() as f64;
+            Ok(())
+        },
+    );
     ctx.measure(Measurement {
         name: format!("sharded hit ratio on the Zipf trace (exact LRU: {exact:.4})"),
         value: sharded_ratio,
         unit: "ratio".into(),
-        threshold: format!(">= {:.4} (exact - {SHARDED_TOLERANCE})", exact - SHARDED_TOLERANCE),
+        threshold: format!(
+            ">= {:.4} (exact - {SHARDED_TOLERANCE})",
+            exact - SHARDED_TOLERANCE
+        ),
         passed: sharded_ratio >= exact - SHARDED_TOLERANCE,
     });
 }

@@ -51,7 +51,9 @@ fn stress<F: TokenBucketFamily>() -> Result<(), String> {
         .collect();
     let mut granted = 0;
     for h in handles {
-        granted += h.join().map_err(|_| "a worker thread panicked".to_owned())?;
+        granted += h
+            .join()
+            .map_err(|_| "a worker thread panicked".to_owned())?;
     }
     let elapsed = THREADS * ATTEMPTS * 1_000;
     let bound = CAPACITY + elapsed / 10_000;
@@ -83,56 +85,81 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         rate: Rate,
         clock: &ManualClock,
     ) -> Arc<F::Atomic<ManualClock>> {
-        Arc::new(F::Atomic::<ManualClock>::new(capacity, rate, clock.clone()).expect("valid config"))
+        Arc::new(
+            F::Atomic::<ManualClock>::new(capacity, rate, clock.clone()).expect("valid config"),
+        )
     }
 
-    ctx.check("loom: three threads take one token each from a bucket of 2", || {
-        crate::check::loom_model(|| {
-            let clock = ManualClock::new();
-            let b = new::<F>(2, Rate::per_second(1), &clock);
-            let hs: Vec<_> = (0..3)
-                .map(|_| {
+    ctx.check(
+        "loom: three threads take one token each from a bucket of 2",
+        || {
+            crate::check::loom_model(|| {
+                let clock = ManualClock::new();
+                let b = new::<F>(2, Rate::per_second(1), &clock);
+                let hs: Vec<_> = (0..3)
+                    .map(|_| {
+                        let b = Arc::clone(&b);
+                        thread::spawn(move || b.try_acquire(1).is_ok())
+                    })
+                    .collect();
+                let granted = hs
+                    .into_iter()
+                    .map(|h| h.join().expect("thread"))
+                    .filter(|g| *g)
+                    .count();
+                match granted {
+                    2 => Ok(()),
+                    n => Err(format!(
+                        "invariant broken: {n} of 3 concurrent try_acquire(1) succeeded on a full \
+                     bucket of 2 with no refill; exactly 2 must"
+                    )),
+                }
+            })
+        },
+    );
+
+    ctx.check(
+        "loom: try_acquire(2) and try_acquire(1) race for a bucket of 2",
+        || {
+            crate::check::loom_model(|| {
+                let clock = ManualClock::new();
+                let b = new::<F>(2, Rate::per_second(1), &clock);
+                let two = {
+                    let b = Arc::clone(&b);
+                    thread::spawn(move || b.try_acquire(2).is_ok())
+                };
+                let one = {
                     let b = Arc::clone(&b);
                     thread::spawn(move || b.try_acquire(1).is_ok())
-                })
-                .collect();
-            let granted = hs.into_iter().map(|h| h.join().expect("thread")).filter(|g| *g).count();
-            match granted {
-                2 => Ok(()),
-                n => Err(format!(
-                    "invariant broken: {n} of 3 concurrent try_acquire(1) succeeded on a full \
-                     bucket of 2 with no refill; exactly 2 must"
-                )),
-            }
-        })
-    });
-
-    ctx.check("loom: try_acquire(2) and try_acquire(1) race for a bucket of 2", || {
-        crate::check::loom_model(|| {
-            let clock = ManualClock::new();
-            let b = new::<F>(2, Rate::per_second(1), &clock);
-            let two = { let b = Arc::clone(&b); thread::spawn(move || b.try_acquire(2).is_ok()) };
-            let one = { let b = Arc::clone(&b); thread::spawn(move || b.try_acquire(1).is_ok()) };
-            let (two, one) = (two.join().expect("thread"), one.join().expect("thread"));
-            if two && one {
-                return Err("invariant broken: both try_acquire(2) and try_acquire(1) succeeded on a \
+                };
+                let (two, one) = (two.join().expect("thread"), one.join().expect("thread"));
+                if two && one {
+                    return Err(
+                        "invariant broken: both try_acquire(2) and try_acquire(1) succeeded on a \
                             bucket of 2: 3 tokens granted"
-                    .to_owned());
-            }
-            if !two && !one {
-                return Err("invariant broken: both requests were refused, but in either order one \
+                            .to_owned(),
+                    );
+                }
+                if !two && !one {
+                    return Err(
+                        "invariant broken: both requests were refused, but in either order one \
                             of them fits"
-                    .to_owned());
-            }
-            Ok(())
-        })
-    });
+                            .to_owned(),
+                    );
+                }
+                Ok(())
+            })
+        },
+    );
 
     ctx.check("loom: two threads race for one refilled token", || {
         crate::check::loom_model(|| {
             let clock = ManualClock::new();
             let b = new::<F>(1, Rate::new(1, Duration::from_micros(1)), &clock);
-            assert!(b.try_acquire(1).is_ok(), "try_acquire(1) on a full bucket of 1");
+            assert!(
+                b.try_acquire(1).is_ok(),
+                "try_acquire(1) on a full bucket of 1"
+            );
             clock.advance(Duration::from_micros(1));
             let hs: Vec<_> = (0..2)
                 .map(|_| {
@@ -140,7 +167,11 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
                     thread::spawn(move || b.try_acquire(1).is_ok())
                 })
                 .collect();
-            let granted = hs.into_iter().map(|h| h.join().expect("thread")).filter(|g| *g).count();
+            let granted = hs
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .filter(|g| *g)
+                .count();
             match granted {
                 1 => Ok(()),
                 n => Err(format!(

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use kata_core::clock::ManualClock;
-use kata_core::token_bucket::{AcquireError, ConcurrentRateLimiter, ConfigError, Rate, RateLimiter};
+use kata_core::token_bucket::{
+    AcquireError, ConcurrentRateLimiter, ConfigError, Rate, RateLimiter,
+};
 
 use super::TokenBucketFamily;
 use crate::{ensure, ensure_eq, Ctx};
@@ -28,10 +30,30 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     ctx.check("bad configurations are refused with clear errors", || {
         let clock = ManualClock::new();
         let cases = [
-            (0, Rate::per_second(1), ConfigError::ZeroCapacity, "capacity 0"),
-            (5, Rate::per_second(0), ConfigError::ZeroRate, "rate of 0 tokens per second"),
-            (5, Rate::new(1, Duration::ZERO), ConfigError::ZeroPeriod, "period of zero"),
-            (5, Rate::new(1, Duration::MAX), ConfigError::PeriodTooLong, "period of Duration::MAX"),
+            (
+                0,
+                Rate::per_second(1),
+                ConfigError::ZeroCapacity,
+                "capacity 0",
+            ),
+            (
+                5,
+                Rate::per_second(0),
+                ConfigError::ZeroRate,
+                "rate of 0 tokens per second",
+            ),
+            (
+                5,
+                Rate::new(1, Duration::ZERO),
+                ConfigError::ZeroPeriod,
+                "period of zero",
+            ),
+            (
+                5,
+                Rate::new(1, Duration::MAX),
+                ConfigError::PeriodTooLong,
+                "period of Duration::MAX",
+            ),
         ];
         for (capacity, rate, expected, what) in cases {
             let got = B::<F>::new(capacity, rate, clock.clone()).err();
@@ -46,20 +68,36 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         let (mut b, _clock) = bucket::<F>(5, Rate::per_second(1))?;
         ensure_eq!(b.capacity(), 5, "capacity()");
         ensure_eq!(b.available(), 5, "available() of a new bucket");
-        ensure_eq!(b.try_acquire(5), Ok(()), "try_acquire(5) on a full bucket of 5");
+        ensure_eq!(
+            b.try_acquire(5),
+            Ok(()),
+            "try_acquire(5) on a full bucket of 5"
+        );
         ensure_eq!(b.available(), 0, "available() after taking all 5");
         Ok(())
     });
 
     ctx.check("a refusal says exactly when to retry", || {
         let (mut b, clock) = bucket::<F>(2, Rate::per_second(1))?;
-        ensure_eq!(b.try_acquire(2), Ok(()), "try_acquire(2) on a full bucket of 2");
-        ensure_eq!(b.try_acquire(1), retry(Duration::from_secs(1)), "try_acquire(1) when empty, 1 token/s");
+        ensure_eq!(
+            b.try_acquire(2),
+            Ok(()),
+            "try_acquire(2) on a full bucket of 2"
+        );
+        ensure_eq!(
+            b.try_acquire(1),
+            retry(Duration::from_secs(1)),
+            "try_acquire(1) when empty, 1 token/s"
+        );
         clock.advance(999 * MS);
         ensure_eq!(b.try_acquire(1), retry(MS), "try_acquire(1) 999 ms later");
         clock.advance(MS);
         ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1) exactly 1 s later");
-        ensure_eq!(b.try_acquire(2), retry(Duration::from_secs(2)), "try_acquire(2) when empty");
+        ensure_eq!(
+            b.try_acquire(2),
+            retry(Duration::from_secs(2)),
+            "try_acquire(2) when empty"
+        );
         Ok(())
     });
 
@@ -68,14 +106,22 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         let (mut b, clock) = bucket::<F>(1, Rate::per_second(3))?;
         ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1)");
         clock.advance_nanos(333_333_333);
-        ensure_eq!(b.available(), 0, "available() after 333 333 333 ns (0.999999999 tokens)");
+        ensure_eq!(
+            b.available(),
+            0,
+            "available() after 333 333 333 ns (0.999999999 tokens)"
+        );
         ensure_eq!(
             b.try_acquire(1),
             retry(Duration::from_nanos(1)),
             "try_acquire(1) after 333 333 333 ns: 1/3 ns is missing, rounded up to 1 ns"
         );
         clock.advance_nanos(1);
-        ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1) after 333 333 334 ns");
+        ensure_eq!(
+            b.try_acquire(1),
+            Ok(()),
+            "try_acquire(1) after 333 333 334 ns"
+        );
         // Many tiny steps add up exactly: 1 000 steps of 1 ms at 3 tokens/s make 3 tokens.
         let (mut b, clock) = bucket::<F>(3, Rate::per_second(3))?;
         ensure_eq!(b.try_acquire(3), Ok(()), "try_acquire(3)");
@@ -83,7 +129,11 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
             clock.advance(MS);
             let _ = b.available();
         }
-        ensure_eq!(b.available(), 3, "available() after 1 000 steps of 1 ms at 3 tokens/s");
+        ensure_eq!(
+            b.available(),
+            3,
+            "available() after 1 000 steps of 1 ms at 3 tokens/s"
+        );
         Ok(())
     });
 
@@ -93,52 +143,86 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         ensure_eq!(b.available(), 3, "available() after an hour idle");
         ensure_eq!(
             b.try_acquire(4),
-            Err(AcquireError::ExceedsCapacity { requested: 4, capacity: 3 }),
+            Err(AcquireError::ExceedsCapacity {
+                requested: 4,
+                capacity: 3
+            }),
             "try_acquire(4) on a bucket of capacity 3"
         );
-        ensure_eq!(b.try_acquire(3), Ok(()), "try_acquire(3) after an hour idle");
-        ensure_eq!(b.try_acquire(1), retry(100 * MS), "try_acquire(1) right after, 10 tokens/s");
+        ensure_eq!(
+            b.try_acquire(3),
+            Ok(()),
+            "try_acquire(3) after an hour idle"
+        );
+        ensure_eq!(
+            b.try_acquire(1),
+            retry(100 * MS),
+            "try_acquire(1) right after, 10 tokens/s"
+        );
         Ok(())
     });
 
-    ctx.check("a refused request takes nothing; asking for 0 always succeeds", || {
-        let (mut b, _clock) = bucket::<F>(4, Rate::per_second(1))?;
-        ensure_eq!(b.try_acquire(3), Ok(()), "try_acquire(3) of 4");
-        ensure!(b.try_acquire(2).is_err(), "try_acquire(2) with 1 token left must be refused");
-        ensure_eq!(b.available(), 1, "available() after the refusal");
-        ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1) with 1 token left");
-        ensure_eq!(b.try_acquire(0), Ok(()), "try_acquire(0) on an empty bucket");
-        Ok(())
-    });
+    ctx.check(
+        "a refused request takes nothing; asking for 0 always succeeds",
+        || {
+            let (mut b, _clock) = bucket::<F>(4, Rate::per_second(1))?;
+            ensure_eq!(b.try_acquire(3), Ok(()), "try_acquire(3) of 4");
+            ensure!(
+                b.try_acquire(2).is_err(),
+                "try_acquire(2) with 1 token left must be refused"
+            );
+            ensure_eq!(b.available(), 1, "available() after the refusal");
+            ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1) with 1 token left");
+            ensure_eq!(
+                b.try_acquire(0),
+                Ok(()),
+                "try_acquire(0) on an empty bucket"
+            );
+            Ok(())
+        },
+    );
 
-    ctx.check("no drift: a client that waits as told gets exactly capacity + rate x time", || {
-        // 3 tokens per microsecond for one second: a token every 333.33 ns, which no whole
-        // number of nanoseconds represents. Rounding the cost per token either way drifts by
-        // thousands of tokens.
-        let rate = Rate::new(3, Duration::from_micros(1));
-        let (mut b, clock) = bucket::<F>(10, rate)?;
-        let end = 1_000_000_000u64;
-        let mut granted = 0u64;
-        let mut now = 0u64;
-        loop {
-            match b.try_acquire(1) {
-                Ok(()) => granted += 1,
-                Err(AcquireError::Insufficient { retry_after }) => {
-                    let wait = u64::try_from(retry_after.as_nanos()).unwrap_or(u64::MAX);
-                    ensure!(wait > 0, "Insufficient with a retry_after of zero at {now} ns");
-                    now = now.saturating_add(wait);
-                    if now > end {
-                        break;
+    ctx.check(
+        "no drift: a client that waits as told gets exactly capacity + rate x time",
+        || {
+            // 3 tokens per microsecond for one second: a token every 333.33 ns, which no whole
+            // number of nanoseconds represents. Rounding the cost per token either way drifts by
+            // thousands of tokens.
+            let rate = Rate::new(3, Duration::from_micros(1));
+            let (mut b, clock) = bucket::<F>(10, rate)?;
+            let end = 1_000_000_000u64;
+            let mut granted = 0u64;
+            let mut now = 0u64;
+            loop {
+                match b.try_acquire(1) {
+                    Ok(()) => granted += 1,
+                    Err(AcquireError::Insufficient { retry_after }) => {
+                        let wait = u64::try_from(retry_after.as_nanos()).unwrap_or(u64::MAX);
+                        ensure!(
+                            wait > 0,
+                            "Insufficient with a retry_after of zero at {now} ns"
+                        );
+                        now = now.saturating_add(wait);
+                        if now > end {
+                            break;
+                        }
+                        clock.set(now);
                     }
-                    clock.set(now);
+                    Err(e) => return Err(format!("try_acquire(1) at {now} ns: unexpected {e:?}")),
                 }
-                Err(e) => return Err(format!("try_acquire(1) at {now} ns: unexpected {e:?}")),
+                ensure!(
+                    granted <= 3_000_010,
+                    "more than 3 000 010 tokens granted within 1 s"
+                );
             }
-            ensure!(granted <= 3_000_010, "more than 3 000 010 tokens granted within 1 s");
-        }
-        ensure_eq!(granted, 3_000_010, "tokens granted in 1 s at 3 per µs with capacity 10");
-        Ok(())
-    });
+            ensure_eq!(
+                granted,
+                3_000_010,
+                "tokens granted in 1 s at 3 per µs with capacity 10"
+            );
+            Ok(())
+        },
+    );
 
     ctx.check("the atomic bucket follows the same rules", || {
         let clock = ManualClock::new();
@@ -147,16 +231,27 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         ensure_eq!(b.capacity(), 2, "capacity()");
         ensure_eq!(b.available(), 2, "available() of a new bucket");
         ensure_eq!(b.try_acquire(2), Ok(()), "try_acquire(2)");
-        ensure_eq!(b.try_acquire(1), retry(Duration::from_secs(1)), "try_acquire(1) when empty");
+        ensure_eq!(
+            b.try_acquire(1),
+            retry(Duration::from_secs(1)),
+            "try_acquire(1) when empty"
+        );
         ensure_eq!(
             b.try_acquire(3),
-            Err(AcquireError::ExceedsCapacity { requested: 3, capacity: 2 }),
+            Err(AcquireError::ExceedsCapacity {
+                requested: 3,
+                capacity: 2
+            }),
             "try_acquire(3) on capacity 2"
         );
         clock.advance(Duration::from_millis(1_500));
         ensure_eq!(b.available(), 1, "available() 1.5 s later");
         ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1) 1.5 s later");
-        ensure_eq!(b.try_acquire(1), retry(500 * MS), "try_acquire(1) then (half a token there)");
+        ensure_eq!(
+            b.try_acquire(1),
+            retry(500 * MS),
+            "try_acquire(1) then (half a token there)"
+        );
         ensure_eq!(b.try_acquire(0), Ok(()), "try_acquire(0)");
         Ok(())
     });

@@ -75,7 +75,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 prop::collection::vec(op, 1..80),
             )
         })
-        .prop_map(|(capacity, rate, ops)| Scenario { capacity, rate, ops })
+        .prop_map(|(capacity, rate, ops)| Scenario {
+            capacity,
+            rate,
+            ops,
+        })
 }
 
 fn render(kind: &str, s: &Scenario) -> String {
@@ -129,7 +133,11 @@ fn drive(s: &Scenario, clock: &ManualClock, bucket: &mut dyn Driven) -> Result<(
                 clock.set(now);
             }
             Op::Acquire(n) => {
-                ensure_eq!(bucket.acquire(n), model.try_acquire(n, now), "{at} returned");
+                ensure_eq!(
+                    bucket.acquire(n),
+                    model.try_acquire(n, now),
+                    "{at} returned"
+                );
             }
             Op::Available => ensure_eq!(bucket.avail(), model.available(now), "{at} returned"),
         }
@@ -139,21 +147,39 @@ fn drive(s: &Scenario, clock: &ManualClock, bucket: &mut dyn Driven) -> Result<(
 
 pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(1);
-    ctx.check("TokenBucket matches the exact model on random schedules", || {
-        check_model(seed, DEFAULT_CASES, scenario(), |s| render("TokenBucket", s), |s| {
-            let clock = ManualClock::new();
-            let b = F::Bucket::<ManualClock>::new(s.capacity, s.rate, clock.clone())
-                .map_err(|e| format!("TokenBucket::new: {e}"))?;
-            drive(s, &clock, &mut Seq(b))
-        })
-    });
+    ctx.check(
+        "TokenBucket matches the exact model on random schedules",
+        || {
+            check_model(
+                seed,
+                DEFAULT_CASES,
+                scenario(),
+                |s| render("TokenBucket", s),
+                |s| {
+                    let clock = ManualClock::new();
+                    let b = F::Bucket::<ManualClock>::new(s.capacity, s.rate, clock.clone())
+                        .map_err(|e| format!("TokenBucket::new: {e}"))?;
+                    drive(s, &clock, &mut Seq(b))
+                },
+            )
+        },
+    );
     let seed = ctx.sub_seed(2);
-    ctx.check("AtomicTokenBucket matches the exact model on random schedules", || {
-        check_model(seed, DEFAULT_CASES, scenario(), |s| render("AtomicTokenBucket", s), |s| {
-            let clock = ManualClock::new();
-            let b = F::Atomic::<ManualClock>::new(s.capacity, s.rate, clock.clone())
-                .map_err(|e| format!("AtomicTokenBucket::new: {e}"))?;
-            drive(s, &clock, &mut Conc(b))
-        })
-    });
+    ctx.check(
+        "AtomicTokenBucket matches the exact model on random schedules",
+        || {
+            check_model(
+                seed,
+                DEFAULT_CASES,
+                scenario(),
+                |s| render("AtomicTokenBucket", s),
+                |s| {
+                    let clock = ManualClock::new();
+                    let b = F::Atomic::<ManualClock>::new(s.capacity, s.rate, clock.clone())
+                        .map_err(|e| format!("AtomicTokenBucket::new: {e}"))?;
+                    drive(s, &clock, &mut Conc(b))
+                },
+            )
+        },
+    );
 }

@@ -91,7 +91,12 @@ fn largest_burst(trace: &[(u64, u64)], granted: &[bool]) -> u64 {
 }
 
 fn total(trace: &[(u64, u64)], granted: &[bool]) -> u64 {
-    trace.iter().zip(granted).filter(|(_, g)| **g).map(|(e, _)| e.1).sum()
+    trace
+        .iter()
+        .zip(granted)
+        .filter(|(_, g)| **g)
+        .map(|(e, _)| e.1)
+        .sum()
 }
 
 pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
@@ -101,16 +106,19 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     let ideal_total = total(&trace, &ideal);
 
     let mut seq = None;
-    ctx.check(&format!("TokenBucket ({CAPACITY} tokens, {RATE}) replays the trace"), || {
-        let clock = ManualClock::new();
-        let mut b = F::Bucket::<ManualClock>::new(CAPACITY, RATE, clock.clone())
-            .map_err(|e| format!("TokenBucket::new: {e}"))?;
-        seq = Some(replay(&trace, |t, n| {
-            clock.set(t);
-            b.try_acquire(n).is_ok()
-        }));
-        Ok(())
-    });
+    ctx.check(
+        &format!("TokenBucket ({CAPACITY} tokens, {RATE}) replays the trace"),
+        || {
+            let clock = ManualClock::new();
+            let mut b = F::Bucket::<ManualClock>::new(CAPACITY, RATE, clock.clone())
+                .map_err(|e| format!("TokenBucket::new: {e}"))?;
+            seq = Some(replay(&trace, |t, n| {
+                clock.set(t);
+                b.try_acquire(n).is_ok()
+            }));
+            Ok(())
+        },
+    );
     let mut atomic = None;
     ctx.check("AtomicTokenBucket replays the trace", || {
         let clock = ManualClock::new();

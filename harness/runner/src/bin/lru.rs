@@ -1,0 +1,5 @@
+//! The runner built with feature `lru`.
+
+fn main() {
+    kata_runner::main()
+}

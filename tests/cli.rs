@@ -1,0 +1,330 @@
+//! `cargo kata` as a user runs it: exit codes, messages, the results file, and a grader that
+//! survives whatever the graded code does.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{kata, kata_in, root, serial, stage, target_dir};
+
+#[test]
+fn list_shows_the_catalogue() {
+    let _serial = serial();
+    let run = kata(&["list"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    for k in kata_core::catalogue::KATAS {
+        assert!(
+            run.stdout.contains(k.name) && run.stdout.contains(k.title),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_exit_code_2() {
+    let _serial = serial();
+    let run = kata(&["check", "lur"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no kata named `lur`") && run.stderr.contains("lru, token-bucket"),
+        "{}",
+        run.stderr
+    );
+
+    let run = kata(&["check", "lru", "--stage", "speed"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no stage `speed`") && run.stderr.contains("examples, properties"),
+        "{}",
+        run.stderr
+    );
+
+    let run = kata(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cargo kata check lru") && run.stderr.contains("--all"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_results_file_follows_the_documented_schema() {
+    let _serial = serial();
+    let run = kata(&[
+        "check",
+        "token-bucket",
+        "--solution",
+        "--stage",
+        "examples",
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let path = target_dir().join("kata/results/token-bucket.solution.json");
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("results file")).expect("JSON");
+    assert_eq!(file, run.json(), "--json prints the results file");
+    assert_eq!(file["schema"], 1);
+    assert_eq!(file["kata"], "token-bucket");
+    assert_eq!(file["implementation"], "solution");
+    assert_eq!(file["source"], "solutions/token-bucket");
+    assert_eq!(file["verdict"], "passed");
+    assert_eq!(file["exit_code"], 0);
+    assert!(file["reason"].is_null());
+    assert!(file["source_hash"].as_str().is_some_and(|h| h.len() == 16));
+    assert!(file["seed"].is_u64());
+    assert!(file["started_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z') && t.len() == 20));
+    assert!(file["toolchain"]["rustc"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("rustc ")));
+    assert!(file["toolchain"]["cargo"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("cargo ")));
+    let names: Vec<&str> = file["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "examples",
+            "properties",
+            "concurrency",
+            "quality",
+            "complexity"
+        ]
+    );
+    let ex = stage(&file, "examples");
+    assert_eq!(ex["status"], "passed");
+    assert!(ex["limit_s"].as_u64().is_some_and(|l| l > 0));
+    let t = &ex["tests"][0];
+    assert!(
+        t["name"].is_string()
+            && t["status"] == "passed"
+            && t["message"] == ""
+            && t["todo"] == false
+    );
+    for other in ["properties", "concurrency", "quality", "complexity"] {
+        assert_eq!(stage(&file, other)["status"], "not-run");
+    }
+}
+
+#[test]
+fn measurements_are_recorded_with_their_thresholds() {
+    let _serial = serial();
+    let run = kata(&["check", "lru", "--solution", "--stage", "quality", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let report = run.json();
+    let m = stage(&report, "quality")["measurements"]
+        .as_array()
+        .expect("measurements")
+        .clone();
+    assert!(m.len() >= 3, "{m:?}");
+    for x in &m {
+        assert!(
+            x["value"].is_f64()
+                && x["unit"].is_string()
+                && x["threshold"].is_string()
+                && x["passed"] == true,
+            "{x}"
+        );
+    }
+}
+
+#[test]
+fn a_property_failure_prints_the_minimal_sequence_and_how_to_replay_it() {
+    let _serial = serial();
+    let run = kata(&[
+        "check",
+        "lru",
+        "--mutant",
+        "no-refresh",
+        "--stage",
+        "properties",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let out = &run.stdout;
+    assert!(out.contains("minimal failing sequence:"), "{out}");
+    assert!(
+        out.contains("let mut cache = LruCache::with_capacity("),
+        "{out}"
+    );
+    assert!(
+        out.contains("replay: cargo kata check lru --stage properties --seed "),
+        "{out}"
+    );
+    // None of proptest's or the panic hook's own noise.
+    for noise in [
+        "proptest:",
+        "Test failed:",
+        "thread '",
+        "panicked at",
+        "minimal failing input",
+    ] {
+        assert!(
+            !run.all().contains(noise),
+            "output contains `{noise}`:\n{}",
+            run.all()
+        );
+    }
+    // The same seed gives the same minimal sequence; the shrinker found a short one.
+    let again = kata(&[
+        "check",
+        "lru",
+        "--mutant",
+        "no-refresh",
+        "--stage",
+        "properties",
+    ]);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.contains("cache."))
+            .collect::<Vec<_>>(),
+        again
+            .stdout
+            .lines()
+            .filter(|l| l.contains("cache."))
+            .collect::<Vec<_>>()
+    );
+    let steps = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("cache."))
+        .count();
+    assert!(steps <= 6, "not shrunk: {steps} steps\n{out}");
+}
+
+#[test]
+fn an_infinite_loop_is_stopped_at_the_limit_and_reported() {
+    let _serial = serial();
+    let run = common::kata_in(
+        root(),
+        &["check", "lru", "--mutant", "hangs"],
+        &[("KATA_STAGE_TIMEOUT_SECS", "3")],
+    );
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stdout.contains("COULD NOT GRADE"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("timed out: examples took longer than its limit of 3 s"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("while running the check `capacity 0 is refused"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_stack_overflow_or_abort_fails_the_check_and_is_named() {
+    let _serial = serial();
+    let run = kata(&["check", "lru", "--mutant", "overflows-stack"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stdout.contains("crashed the process: stack overflow"),
+        "{}",
+        run.stdout
+    );
+    let run = kata(&["check", "lru", "--mutant", "aborts"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stdout.contains("crashed the process: aborted"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_run_of_zero_checks_could_not_be_graded() {
+    let _serial = serial();
+    let run = kata(&["check", "lru", "--mutant", "no-checks", "--json"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let report = run.json();
+    assert_eq!(report["verdict"], "could-not-grade");
+    assert!(run.stderr.contains("ran zero checks"), "{}", run.stderr);
+}
+
+/// A copy of the repository (without `target/` and `.git/`) in a temporary folder.
+struct Copy(PathBuf);
+
+impl Copy {
+    fn new() -> Copy {
+        let dest = std::env::temp_dir().join(format!("kata-selftest-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dest);
+        copy_tree(root(), &dest);
+        Copy(dest)
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let name = e.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let p = e.path();
+        if p.is_dir() {
+            copy_tree(&p, &to.join(&name));
+        } else {
+            std::fs::copy(&p, to.join(&name)).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
+    let _serial = serial();
+    let copy = Copy::new();
+    let lib = copy.0.join("katas/lru/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).expect("stub");
+    text.push_str("\nfn half_written( {\n");
+    std::fs::write(&lib, text).expect("write");
+    // Share the target directory so that dependencies are not compiled again.
+    let target = target_dir();
+    let env = [("CARGO_TARGET_DIR", target.to_str().expect("utf-8 path"))];
+
+    let run = kata_in(&copy.0, &["check", "lru"], &env);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stdout.contains("katas/lru/src/lib.rs"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("error"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("katas/lru does not compile: fix the errors above"),
+        "{}",
+        run.stdout
+    );
+
+    let run = kata_in(&copy.0, &["check", "token-bucket"], &env);
+    assert_eq!(
+        run.code,
+        1,
+        "token-bucket must still be graded:\n{}",
+        run.all()
+    );
+    assert!(run.stdout.contains("NOT YET IMPLEMENTED"), "{}", run.stdout);
+
+    let run = kata_in(&copy.0, &["check", "--all", "--json"], &env);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let reports = run.json();
+    assert_eq!(reports[0]["verdict"], "could-not-grade");
+    assert_eq!(reports[1]["verdict"], "failed");
+}

@@ -1,0 +1,80 @@
+//! Every kata stub compiles and fails every stage with "not yet implemented".
+//!
+//! This grades `katas/` as checked out, so it holds on a clean clone. Once you start solving a
+//! kata this test no longer describes your tree; it says so rather than passing quietly.
+
+mod common;
+
+use common::{kata, root, serial, stage};
+use kata_core::catalogue::{Stage, KATAS};
+
+fn assert_pristine(name: &str) {
+    let dir = format!("katas/{name}");
+    let Ok(out) = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--", &dir])
+        .current_dir(root())
+        .output()
+    else {
+        return; // Not a git checkout: the files are as shipped.
+    };
+    let changes = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        changes.trim().is_empty(),
+        "{dir} has local changes (your work on the kata?):\n{changes}\nThis test checks the \
+         shipped stubs; run the repository's self-tests on a clean checkout, and grade your own \
+         work with `cargo kata check {name}`."
+    );
+}
+
+#[test]
+fn every_stub_fails_every_stage_with_not_yet_implemented() {
+    let _serial = serial();
+    for k in KATAS {
+        assert_pristine(k.name);
+        for s in Stage::ALL {
+            let run = kata(&["check", k.name, "--stage", s.name(), "--json"]);
+            assert_eq!(
+                run.code,
+                1,
+                "stub {} must fail {}:\n{}",
+                k.name,
+                s.name(),
+                run.all()
+            );
+            let report = run.json();
+            let st = stage(&report, s.name());
+            assert_eq!(st["status"], "failed", "{st}");
+            let failed: Vec<&serde_json::Value> = st["tests"]
+                .as_array()
+                .expect("tests")
+                .iter()
+                .filter(|t| t["status"] == "failed")
+                .collect();
+            assert!(!failed.is_empty(), "{st}");
+            for t in failed {
+                assert_eq!(t["todo"], true, "{} {}: {t}", k.name, s.name());
+                let message = t["message"].as_str().unwrap_or("");
+                assert!(message.starts_with("not yet implemented"), "{message}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_full_check_of_a_stub_stops_at_examples_and_names_the_function() {
+    let _serial = serial();
+    assert_pristine("lru");
+    let run = kata(&["check", "lru"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stdout.contains("NOT YET IMPLEMENTED"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("not yet implemented: LruCache::with_capacity (katas/lru/src/lib.rs:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("[2/5]"),
+        "grading must stop at the first failing stage"
+    );
+}
