@@ -294,7 +294,9 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     let mut text = std::fs::read_to_string(&lib).expect("stub");
     text.push_str("\nfn half_written( {\n");
     std::fs::write(&lib, text).expect("write");
-    // Share the target directory so that dependencies are not compiled again.
+    // Share the target directory so that dependencies are not compiled again. Binaries the copy
+    // builds replace the originals' in `target/`, which is harmless: the copy's sources are the
+    // same, but for the broken kata, whose runner is never built.
     let target = target_dir();
     let env = [("CARGO_TARGET_DIR", target.to_str().expect("utf-8 path"))];
 

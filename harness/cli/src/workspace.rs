@@ -13,21 +13,33 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Finds the workspace this CLI was built from.
+    /// Finds the workspace: the nearest folder at or above the current one that holds the kata
+    /// workspace, or else the one this CLI was built from.
+    ///
+    /// Found at run time, not compiled in, so that a CLI binary built from one clone and reused
+    /// by another (two clones sharing a `CARGO_TARGET_DIR`) grades the clone it is run in.
     pub fn locate() -> Result<Workspace> {
-        // harness/cli -> root. The CLI is always run from its own repository (`cargo kata`).
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        let is_root = |d: &Path| {
+            d.join("Cargo.toml").is_file()
+                && d.join("katas").is_dir()
+                && d.join("harness/cli").is_dir()
+        };
+        let here = std::env::current_dir().ok();
+        let built_from = Path::new(env!("CARGO_MANIFEST_DIR"))
             .ancestors()
             .nth(2)
+            .map(Path::to_path_buf);
+        let Some(root) = here
+            .iter()
+            .flat_map(|d| d.ancestors())
+            .find(|d| is_root(d))
             .map(Path::to_path_buf)
-            .unwrap_or_default();
-        if !root.join("Cargo.toml").is_file() || !root.join("katas").is_dir() {
+            .or(built_from.filter(|d| is_root(d)))
+        else {
             bail!(
-                "cannot find the kata workspace at {}: run `cargo kata` from a clone of the \
-                 repository",
-                root.display()
+                "cannot find the kata workspace: run `cargo kata` inside a clone of the repository"
             );
-        }
+        };
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .map(|t| if t.is_absolute() { t } else { root.join(t) })
