@@ -128,10 +128,8 @@ pub fn runner(
             continue;
         };
         match msg.reason.as_str() {
-            "compiler-artifact" => {
-                if msg.target.is_some_and(|t| t.name == features) {
-                    exe = msg.executable.or(exe);
-                }
+            "compiler-artifact" if msg.target.is_some_and(|t| t.name == features) => {
+                exe = msg.executable.or(exe);
             }
             "compiler-message" => {
                 let Some(d) = msg.message else { continue };

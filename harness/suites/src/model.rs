@@ -48,9 +48,7 @@ where
     S: Strategy<Value = T>,
 {
     let mut runner = runner(seed, cases);
-    let result = runner.run(&strategy, |value| {
-        test(&value).map_err(|reason| TestCaseError::fail(reason))
-    });
+    let result = runner.run(&strategy, |value| test(&value).map_err(TestCaseError::fail));
     match result {
         Ok(()) => Ok(()),
         Err(TestError::Abort(why)) => Err(format!("the property run was aborted: {why}")),

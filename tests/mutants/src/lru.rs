@@ -136,7 +136,7 @@ impl<K: Eq, V, const BUG: u8> VecLruCache<K, V, BUG> {
         self.entries.iter().position(|e| e.0 == *key)
     }
 
-    fn to_front(&mut self, i: usize) {
+    fn move_to_front(&mut self, i: usize) {
         self.entries[..=i].rotate_right(1);
     }
 
@@ -172,7 +172,7 @@ impl<K: Hash + Eq, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
         if BUG == NO_REFRESH {
             return Some(&self.entries[i].1);
         }
-        self.to_front(i);
+        self.move_to_front(i);
         Some(&self.entries[0].1)
     }
 
@@ -184,7 +184,7 @@ impl<K: Hash + Eq, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
     fn put(&mut self, key: K, value: V) -> Option<(K, V)> {
         if let Some(i) = self.position(&key) {
             let old = std::mem::replace(&mut self.entries[i], (key, value));
-            self.to_front(i);
+            self.move_to_front(i);
             return Some(old);
         }
         let evicted = if self.entries.len() == self.capacity {
