@@ -116,10 +116,12 @@ impl Ctx {
         let (passed, message, todo, location) = match result {
             Ok(Ok(())) => (true, String::new(), false, None),
             Ok(Err(message)) => {
-                // A failure explained by `Err` may still stem from a caught panic (a todo!()
-                // reached inside a model test, say): keep its location.
+                // A `todo!()` reached inside a model test comes back as `Err`: keep the location
+                // of that panic. Any other panic seen on the way (while shrinking, say) need not
+                // be the one the message is about, so its location is not shown.
                 let todo = is_todo(&message);
-                let location = take_last_panic().and_then(|p| p.location);
+                let last = take_last_panic();
+                let location = last.filter(|_| todo).and_then(|p| p.location);
                 (false, message, todo, location)
             }
             Err(payload) => {

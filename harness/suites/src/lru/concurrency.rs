@@ -151,68 +151,73 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
     use loom::sync::Arc;
     use loom::thread;
 
+    type Shared<F> = Arc<<F as LruFamily>::Sharded<u32, u32>>;
+
+    /// A cache of `capacity` in one shard (so every key contends), with `setup` applied.
+    fn cache<F: LruFamily>(capacity: usize, setup: &[(u32, u32)]) -> Shared<F> {
+        let c = F::Sharded::<u32, u32>::with_shards(capacity, 1).expect("with_shards(capacity, 1)");
+        for &(k, v) in setup {
+            c.put(k, v);
+        }
+        Arc::new(c)
+    }
+
+    /// Runs `a` and `b` on two threads at once; the values they handed back.
+    fn race<F: LruFamily>(
+        cache: &Shared<F>,
+        a: fn(&F::Sharded<u32, u32>) -> Option<u32>,
+        b: fn(&F::Sharded<u32, u32>) -> Option<u32>,
+    ) -> Vec<u32> {
+        let threads: Vec<_> = [a, b]
+            .into_iter()
+            .map(|op| {
+                let c = Arc::clone(cache);
+                thread::spawn(move || op(&c))
+            })
+            .collect();
+        threads
+            .into_iter()
+            .filter_map(|t| t.join().expect("thread"))
+            .collect()
+    }
+
+    /// The values under `keys` left in the cache.
+    fn remaining<F: LruFamily>(cache: &Shared<F>, keys: std::ops::Range<u32>) -> Vec<u32> {
+        keys.filter_map(|k| cache.peek(&k)).collect()
+    }
+
     ctx.check(
         "loom: two new keys put concurrently into a full cache of capacity 1",
         || {
             crate::check::loom_model(|| {
-                let cache =
-                    Arc::new(F::Sharded::<u32, u32>::with_shards(1, 1).expect("with_shards(1, 1)"));
-                cache.put(0, 0);
-                let a = {
-                    let c = Arc::clone(&cache);
-                    thread::spawn(move || c.put(1, 1))
-                };
-                let b = {
-                    let c = Arc::clone(&cache);
-                    thread::spawn(move || c.put(2, 2))
-                };
-                let mut back: Vec<u32> = Vec::new();
-                back.extend(a.join().expect("thread").map(|e| e.1));
-                back.extend(b.join().expect("thread").map(|e| e.1));
-                let remaining: Vec<u32> = (0..3).filter_map(|k| cache.peek(&k)).collect();
-                conservation(3, &back, &remaining, cache.len(), 1)
+                let c = cache::<F>(1, &[(0, 0)]);
+                let back = race::<F>(
+                    &c,
+                    |c| c.put(1, 1).map(|e| e.1),
+                    |c| c.put(2, 2).map(|e| e.1),
+                );
+                conservation(3, &back, &remaining::<F>(&c, 0..3), c.len(), 1)
             })
         },
     );
 
     ctx.check("loom: the same key put by two threads at once", || {
         crate::check::loom_model(|| {
-            let cache =
-                Arc::new(F::Sharded::<u32, u32>::with_shards(2, 1).expect("with_shards(2, 1)"));
-            let a = {
-                let c = Arc::clone(&cache);
-                thread::spawn(move || c.put(7, 0))
-            };
-            let b = {
-                let c = Arc::clone(&cache);
-                thread::spawn(move || c.put(7, 1))
-            };
-            let mut back: Vec<u32> = Vec::new();
-            back.extend(a.join().expect("thread").map(|e| e.1));
-            back.extend(b.join().expect("thread").map(|e| e.1));
-            let remaining: Vec<u32> = cache.peek(&7).into_iter().collect();
-            conservation(2, &back, &remaining, cache.len(), 2)
+            let c = cache::<F>(2, &[]);
+            let back = race::<F>(
+                &c,
+                |c| c.put(7, 0).map(|e| e.1),
+                |c| c.put(7, 1).map(|e| e.1),
+            );
+            conservation(2, &back, &remaining::<F>(&c, 7..8), c.len(), 2)
         })
     });
 
     ctx.check("loom: put and remove of one key race", || {
         crate::check::loom_model(|| {
-            let cache =
-                Arc::new(F::Sharded::<u32, u32>::with_shards(2, 1).expect("with_shards(2, 1)"));
-            cache.put(5, 0);
-            let a = {
-                let c = Arc::clone(&cache);
-                thread::spawn(move || c.put(5, 1))
-            };
-            let b = {
-                let c = Arc::clone(&cache);
-                thread::spawn(move || c.remove(&5))
-            };
-            let mut back: Vec<u32> = Vec::new();
-            back.extend(a.join().expect("thread").map(|e| e.1));
-            back.extend(b.join().expect("thread"));
-            let remaining: Vec<u32> = cache.peek(&5).into_iter().collect();
-            conservation(2, &back, &remaining, cache.len(), 2)
+            let c = cache::<F>(2, &[(5, 0)]);
+            let back = race::<F>(&c, |c| c.put(5, 1).map(|e| e.1), |c| c.remove(&5));
+            conservation(2, &back, &remaining::<F>(&c, 5..6), c.len(), 2)
         })
     });
 
@@ -220,22 +225,9 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
         "loom: len() counts concurrent inserts and removals exactly",
         || {
             crate::check::loom_model(|| {
-                let cache =
-                    Arc::new(F::Sharded::<u32, u32>::with_shards(4, 1).expect("with_shards(4, 1)"));
-                cache.put(1, 0);
-                let a = {
-                    let c = Arc::clone(&cache);
-                    thread::spawn(move || c.put(2, 1))
-                };
-                let b = {
-                    let c = Arc::clone(&cache);
-                    thread::spawn(move || c.remove(&1))
-                };
-                let mut back: Vec<u32> = Vec::new();
-                back.extend(a.join().expect("thread").map(|e| e.1));
-                back.extend(b.join().expect("thread"));
-                let remaining: Vec<u32> = (1..3).filter_map(|k| cache.peek(&k)).collect();
-                conservation(2, &back, &remaining, cache.len(), 4)
+                let c = cache::<F>(4, &[(1, 0)]);
+                let back = race::<F>(&c, |c| c.put(2, 1).map(|e| e.1), |c| c.remove(&1));
+                conservation(2, &back, &remaining::<F>(&c, 1..3), c.len(), 4)
             })
         },
     );

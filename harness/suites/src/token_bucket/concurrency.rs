@@ -90,24 +90,35 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         )
     }
 
+    /// One thread per request in `sizes`, all at once; which were granted.
+    fn race<B: ConcurrentRateLimiter<ManualClock> + 'static>(
+        b: &Arc<B>,
+        sizes: &[u64],
+    ) -> Vec<bool> {
+        let threads: Vec<_> = sizes
+            .iter()
+            .map(|&n| {
+                let b = Arc::clone(b);
+                thread::spawn(move || b.try_acquire(n).is_ok())
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("thread"))
+            .collect()
+    }
+
+    fn count(granted: &[bool]) -> usize {
+        granted.iter().filter(|g| **g).count()
+    }
+
     ctx.check(
         "loom: three threads take one token each from a bucket of 2",
         || {
             crate::check::loom_model(|| {
                 let clock = ManualClock::new();
                 let b = new::<F>(2, Rate::per_second(1), &clock);
-                let hs: Vec<_> = (0..3)
-                    .map(|_| {
-                        let b = Arc::clone(&b);
-                        thread::spawn(move || b.try_acquire(1).is_ok())
-                    })
-                    .collect();
-                let granted = hs
-                    .into_iter()
-                    .map(|h| h.join().expect("thread"))
-                    .filter(|g| *g)
-                    .count();
-                match granted {
+                match count(&race(&b, &[1, 1, 1])) {
                     2 => Ok(()),
                     n => Err(format!(
                         "invariant broken: {n} of 3 concurrent try_acquire(1) succeeded on a full \
@@ -124,30 +135,17 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
             crate::check::loom_model(|| {
                 let clock = ManualClock::new();
                 let b = new::<F>(2, Rate::per_second(1), &clock);
-                let two = {
-                    let b = Arc::clone(&b);
-                    thread::spawn(move || b.try_acquire(2).is_ok())
-                };
-                let one = {
-                    let b = Arc::clone(&b);
-                    thread::spawn(move || b.try_acquire(1).is_ok())
-                };
-                let (two, one) = (two.join().expect("thread"), one.join().expect("thread"));
-                if two && one {
-                    return Err(
-                        "invariant broken: both try_acquire(2) and try_acquire(1) succeeded on a \
-                            bucket of 2: 3 tokens granted"
-                            .to_owned(),
-                    );
+                match race(&b, &[2, 1])[..] {
+                    [true, true] => {
+                        Err("invariant broken: both try_acquire(2) and try_acquire(1) \
+                                     succeeded on a bucket of 2: 3 tokens granted"
+                            .to_owned())
+                    }
+                    [false, false] => Err("invariant broken: both requests were refused, but in \
+                                       either order one of them fits"
+                        .to_owned()),
+                    _ => Ok(()),
                 }
-                if !two && !one {
-                    return Err(
-                        "invariant broken: both requests were refused, but in either order one \
-                            of them fits"
-                            .to_owned(),
-                    );
-                }
-                Ok(())
             })
         },
     );
@@ -161,18 +159,7 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
                 "try_acquire(1) on a full bucket of 1"
             );
             clock.advance(Duration::from_micros(1));
-            let hs: Vec<_> = (0..2)
-                .map(|_| {
-                    let b = Arc::clone(&b);
-                    thread::spawn(move || b.try_acquire(1).is_ok())
-                })
-                .collect();
-            let granted = hs
-                .into_iter()
-                .map(|h| h.join().expect("thread"))
-                .filter(|g| *g)
-                .count();
-            match granted {
+            match count(&race(&b, &[1, 1])) {
                 1 => Ok(()),
                 n => Err(format!(
                     "invariant broken: {n} threads were granted the one token that refilled; \
