@@ -330,3 +330,29 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     assert_eq!(reports[0]["verdict"], "could-not-grade");
     assert_eq!(reports[1]["verdict"], "failed");
 }
+
+#[test]
+fn single_stage_runs_add_up_to_the_learners_progress() {
+    let _serial = serial();
+    let first = kata(&["check", "token-bucket", "--stage", "complexity"]);
+    assert_eq!(first.code, 1, "{}", first.all());
+    let run = kata(&["check", "token-bucket", "--stage", "examples", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let report = run.json();
+    let examples = stage(&report, "examples");
+    assert_eq!(examples["status"], "failed");
+    assert_eq!(examples["carried_over"], false);
+    let complexity = stage(&report, "complexity");
+    assert_eq!(
+        complexity["status"], "failed",
+        "kept from the first run: {complexity}"
+    );
+    assert_eq!(complexity["carried_over"], true);
+    assert_eq!(stage(&report, "quality")["status"], "not-run");
+    let list = kata(&["list"]);
+    assert!(
+        list.stdout.contains("examples ✗") && list.stdout.contains("complexity ✗"),
+        "{}",
+        list.stdout
+    );
+}

@@ -214,10 +214,30 @@ pub fn grade(
 
 fn finish(ws: &Workspace, mut report: Report, started: Instant, out: &Out) -> Result<Report> {
     report.exit_code = report.verdict.exit_code();
+    if report.implementation == "learner" {
+        carry_over(ws, &mut report);
+    }
     report.duration_ms = started.elapsed().as_millis() as u64;
     let path = results::write(&ws.results_dir(), &report)?;
     out.summary(&report, &path, &ws.root);
     Ok(report)
+}
+
+/// Keeps, for the stages this run did not grade, the results of the last run on the same source,
+/// so that `--stage` runs add up to the learner's progress instead of erasing it.
+fn carry_over(ws: &Workspace, report: &mut Report) {
+    let Some(previous) = results::read(&ws.results_dir(), &report.kata) else {
+        return;
+    };
+    if previous.source_hash != report.source_hash {
+        return;
+    }
+    for (stage, old) in report.stages.iter_mut().zip(previous.stages) {
+        if stage.status == StageStatus::NotRun && old.status != StageStatus::NotRun {
+            *stage = old;
+            stage.carried_over = true;
+        }
+    }
 }
 
 fn first_reason(result: &StageResult) -> String {

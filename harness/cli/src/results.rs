@@ -98,6 +98,10 @@ pub struct StageResult {
     pub notes: Vec<String>,
     /// Why the stage failed or could not be graded, when not a check's message.
     pub message: Option<String>,
+    /// True when this stage was not graded by this run but kept from an earlier run on the same
+    /// source (learner's results only), so the file shows all the progress made on that source.
+    #[serde(default)]
+    pub carried_over: bool,
 }
 
 impl StageResult {
@@ -113,6 +117,7 @@ impl StageResult {
             tables: Vec::new(),
             notes: Vec::new(),
             message: None,
+            carried_over: false,
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! The complexity stage never trusts one absolute timing on a shared, noisy machine. At every size
 //! it times the implementation under test and the reference *interleaved*, in the same process,
-//! several times, and takes medians; then it fits the slope of `log(cost / reference cost)`
+//! several times, and keeps the fastest repetition of each; then it fits the slope of `log(cost / reference cost)`
 //! against `log(size)`. Anything that slows both (a busy neighbour, cache misses that grow with
 //! the working set) cancels out of the ratio. An O(1) implementation has a relative slope near 0;
 //! an O(n) one near 1; the verdict threshold sits between.
@@ -102,17 +102,10 @@ impl<F: FnMut(u64)> Workload for F {
     }
 }
 
-/// Median cost per operation of one implementation at one size.
-#[derive(Debug, Clone, Copy)]
-pub struct Cost {
-    /// Nanoseconds per operation, median over repetitions.
-    pub ns_per_op: f64,
-}
-
 /// What the complexity stage measured.
 #[derive(Debug, Clone)]
 pub struct ComplexityReport {
-    /// `(size, learner ns/op, reference ns/op)` for each size measured.
+    /// `(size, learner ns/op, reference ns/op)` for each size measured (fastest repetition).
     pub rows: Vec<(usize, f64, f64)>,
     /// Slope of log(learner / reference) against log(size).
     pub relative_slope: f64,
@@ -124,8 +117,9 @@ pub struct ComplexityReport {
 
 /// Batches are sized to take about this long, so that timer resolution does not matter.
 const BATCH: Duration = Duration::from_millis(2);
-/// Interleaved repetitions per size; the median of each side is kept.
-const REPS: usize = 7;
+/// Interleaved repetitions per size; the fastest of each side is kept, since interference from
+/// the rest of the machine (other processes, interrupts, frequency changes) only ever adds time.
+const REPS: usize = 9;
 /// A single operation slower than this means the implementation is far off O(1): stop there.
 const MAX_OP: Duration = Duration::from_millis(20);
 
@@ -154,9 +148,8 @@ fn calibrate(w: &mut dyn Workload, next: &mut u64) -> Option<u64> {
     }
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    xs[xs.len() / 2]
+fn fastest(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 /// Least-squares slope of `ys` against `xs`.
@@ -199,7 +192,7 @@ pub fn compare_complexity<'a>(
             next_r += batch_r;
             rs.push(t.as_nanos() as f64 / batch_r as f64);
         }
-        rows.push((size, median(ls).max(0.01), median(rs).max(0.01)));
+        rows.push((size, fastest(&ls).max(0.01), fastest(&rs).max(0.01)));
     }
     let xs: Vec<f64> = rows.iter().map(|r| (r.0 as f64).log2()).collect();
     let rel: Vec<f64> = rows.iter().map(|r| (r.1 / r.2).log2()).collect();
