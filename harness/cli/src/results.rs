@@ -230,12 +230,17 @@ pub fn hash_tree(dir: &Path) -> String {
     format!("{h:016x}")
 }
 
-/// Now as RFC 3339 UTC, from the system clock (civil-from-days, Hinnant 2013).
+/// Now as RFC 3339 UTC, from the system clock.
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0) as i64;
+    rfc3339(secs)
+}
+
+/// Seconds since the Unix epoch as RFC 3339 UTC (civil-from-days, Hinnant 2013).
+fn rfc3339(secs: i64) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -252,4 +257,40 @@ pub fn now_rfc3339() -> String {
         rem % 3_600 / 60,
         rem % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_matches_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_443_113), "2026-11-23T14:11:53Z");
+        assert_eq!(rfc3339(4_107_542_399), "2100-02-28T23:59:59Z");
+    }
+
+    #[test]
+    fn results_paths_name_the_implementation() {
+        let dir = Path::new("r");
+        assert_eq!(path(dir, "lru", "learner"), Path::new("r/lru.json"));
+        assert_eq!(
+            path(dir, "lru", "solution"),
+            Path::new("r/lru.solution.json")
+        );
+        assert_eq!(
+            path(dir, "lru", "mutant:no-refresh"),
+            Path::new("r/lru.mutant-no-refresh.json")
+        );
+    }
+
+    #[test]
+    fn verdicts_order_from_best_to_worst() {
+        assert!(Verdict::Passed < Verdict::Failed && Verdict::Failed < Verdict::CouldNotGrade);
+        assert_eq!(
+            [Verdict::Passed, Verdict::Failed, Verdict::CouldNotGrade].map(Verdict::exit_code),
+            [0, 1, 2]
+        );
+    }
 }

@@ -256,3 +256,31 @@ pub fn report_complexity(ctx: &mut crate::Ctx, what: &str, report: &ComplexityRe
         passed: s < MAX_RELATIVE_SLOPE,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slope_of_a_line_is_its_gradient() {
+        let xs = [10.0, 12.0, 14.0, 16.0];
+        let ys: Vec<f64> = xs.iter().map(|x| 3.0 - 0.5 * x).collect();
+        assert!((slope(&xs, &ys) + 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zipf_favours_low_ranks() {
+        let z = Zipf::new(1_000, 1.0);
+        let trace = z.trace(100_000, 7);
+        let top = 0u32.wrapping_mul(0x9E37_79B1);
+        let share = trace.iter().filter(|k| **k == top).count() as f64 / trace.len() as f64;
+        // 1 / H(1000) = 0.1336 for the most popular key.
+        assert!((share - 0.1336).abs() < 0.01, "{share}");
+    }
+
+    #[test]
+    fn below_stays_in_range() {
+        let mut rng = SplitMix64::new(1);
+        assert!((0..10_000).all(|_| rng.below(7) < 7));
+    }
+}

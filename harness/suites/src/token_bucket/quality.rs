@@ -167,3 +167,32 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: u64 = SECOND;
+
+    #[test]
+    fn the_envelope_allows_capacity_at_once_then_the_rate() {
+        // 100 at t = 0, then 50 one second later: exactly on the envelope.
+        let trace: Vec<(u64, u64)> = vec![(0, 100), (S, 50)];
+        assert_eq!(envelope_excess(&trace, &[true, true]), 0.0);
+        // One token more, anywhere, is over it.
+        let trace: Vec<(u64, u64)> = vec![(0, 100), (S, 51)];
+        assert_eq!(envelope_excess(&trace, &[true, true]), 1.0);
+        // A window that starts later is checked too: 100 at 10 s after 100 at 0 s is fine,
+        // 100 more at 10.5 s is 75 over (window [10 s, 10.5 s] allows 100 + 25).
+        let trace: Vec<(u64, u64)> = vec![(0, 100), (10 * S, 100), (10 * S + S / 2, 100)];
+        assert_eq!(envelope_excess(&trace, &[true, true, true]), 75.0);
+        assert_eq!(envelope_excess(&trace, &[true, true, false]), 0.0);
+    }
+
+    #[test]
+    fn the_largest_burst_sums_one_instant() {
+        let trace: Vec<(u64, u64)> = vec![(0, 3), (0, 4), (1, 5)];
+        assert_eq!(largest_burst(&trace, &[true, true, true]), 7);
+        assert_eq!(largest_burst(&trace, &[true, false, true]), 5);
+    }
+}
