@@ -6,7 +6,6 @@
 //! check was running and says so. The concurrency stage runs twice: the real-thread stress test
 //! in the normal runner, then the loom model checks in a runner built with `--cfg kata_loom`.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -317,8 +316,6 @@ fn run_stage(
         stage.name()
     ));
     let _ = std::fs::remove_file(&events_path);
-    let output_path = events_path.with_extension("out");
-    let output = File::create(&output_path)?;
     let start = Instant::now();
     let mut child = Command::new(exe)
         .current_dir(&ws.root)
@@ -339,9 +336,13 @@ fn run_stage(
         )
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
-        .stdout(output.try_clone()?)
-        .stderr(output)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()?;
+    // Whatever the graded code prints is drained as it comes (so it never blocks on a full pipe)
+    // and only the last bytes are kept: a print in an endless loop cannot fill memory or disk.
+    let stdout = tail_of(child.stdout.take());
+    let stderr = tail_of(child.stderr.take());
     let mut timed_out = false;
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -355,10 +356,11 @@ fn run_stage(
         std::thread::sleep(Duration::from_millis(20));
     };
     let took = start.elapsed();
-    let mut output_text = String::new();
-    if let Ok(mut f) = File::open(&output_path) {
-        let _ = f.read_to_string(&mut output_text);
-    }
+    let output_text = format!(
+        "{}{}",
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default()
+    );
     let events: Vec<Event> = std::fs::read_to_string(&events_path)
         .unwrap_or_default()
         .lines()
@@ -461,6 +463,31 @@ fn run_stage(
         }
     }
     Ok(result)
+}
+
+/// How much of the graded process's output is kept, per stream.
+const OUTPUT_TAIL: usize = 64 * 1024;
+
+/// Reads `pipe` to its end on a thread, keeping the last [`OUTPUT_TAIL`] bytes.
+fn tail_of(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let Some(mut pipe) = pipe else {
+            return String::new();
+        };
+        let mut kept: Vec<u8> = Vec::new();
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            kept.extend_from_slice(&buf[..n]);
+            if kept.len() > 2 * OUTPUT_TAIL {
+                kept.drain(..kept.len() - OUTPUT_TAIL);
+            }
+        }
+        let start = kept.len().saturating_sub(OUTPUT_TAIL);
+        String::from_utf8_lossy(&kept[start..]).into_owned()
+    })
 }
 
 fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
