@@ -61,7 +61,7 @@ fn the_results_file_follows_the_documented_schema() {
         "--json",
     ]);
     assert_eq!(run.code, 0, "{}", run.all());
-    let path = target_dir().join("kata/results/token-bucket.solution.json");
+    let path = root().join("target/kata/results/token-bucket.solution.json");
     let file: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("results file")).expect("JSON");
     assert_eq!(file, run.json(), "--json prints the results file");
@@ -252,21 +252,27 @@ fn a_run_of_zero_checks_could_not_be_graded() {
     assert!(run.stderr.contains("ran zero checks"), "{}", run.stderr);
 }
 
-/// A copy of the repository (without `target/` and `.git/`) in a temporary folder.
+/// A copy of the repository's files in `target/selftest/repo`, for tests that must change a
+/// kata. Its own `target/` is kept from run to run, so only the first run compiles dependencies.
 struct Copy(PathBuf);
 
 impl Copy {
     fn new() -> Copy {
-        let dest = std::env::temp_dir().join(format!("kata-selftest-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dest);
+        let dest = target_dir().join("selftest").join("repo");
+        if let Ok(entries) = std::fs::read_dir(&dest) {
+            for e in entries.flatten() {
+                if e.file_name() != "target" {
+                    let p = e.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
+                }
+            }
+        }
         copy_tree(root(), &dest);
         Copy(dest)
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -294,13 +300,7 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     let mut text = std::fs::read_to_string(&lib).expect("stub");
     text.push_str("\nfn half_written( {\n");
     std::fs::write(&lib, text).expect("write");
-    // Share the target directory so that dependencies are not compiled again. Binaries the copy
-    // builds replace the originals' in `target/`, which is harmless: the copy's sources are the
-    // same, but for the broken kata, whose runner is never built.
-    let target = target_dir();
-    let env = [("CARGO_TARGET_DIR", target.to_str().expect("utf-8 path"))];
-
-    let run = kata_in(&copy.0, &["check", "lru"], &env);
+    let run = kata_in(&copy.0, &["check", "lru"], &[]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
         run.stdout.contains("katas/lru/src/lib.rs"),
@@ -315,7 +315,7 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
         run.stdout
     );
 
-    let run = kata_in(&copy.0, &["check", "token-bucket"], &env);
+    let run = kata_in(&copy.0, &["check", "token-bucket"], &[]);
     assert_eq!(
         run.code,
         1,
@@ -324,7 +324,7 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     );
     assert!(run.stdout.contains("NOT YET IMPLEMENTED"), "{}", run.stdout);
 
-    let run = kata_in(&copy.0, &["check", "--all", "--json"], &env);
+    let run = kata_in(&copy.0, &["check", "--all", "--json"], &[]);
     assert_eq!(run.code, 2, "{}", run.all());
     let reports = run.json();
     assert_eq!(reports[0]["verdict"], "could-not-grade");
@@ -355,4 +355,28 @@ fn single_stage_runs_add_up_to_the_learners_progress() {
         "{}",
         list.stdout
     );
+}
+
+#[test]
+fn a_learner_who_writes_the_reference_passes_every_stage_of_every_kata() {
+    let _serial = serial();
+    let copy = Copy::new();
+    for k in kata_core::catalogue::KATAS {
+        let solution = copy.0.join("solutions").join(k.name);
+        let kata_dir = copy.0.join("katas").join(k.name);
+        std::fs::copy(solution.join("src/lib.rs"), kata_dir.join("src/lib.rs"))
+            .expect("copy lib.rs");
+        let manifest = std::fs::read_to_string(solution.join("Cargo.toml")).expect("manifest");
+        let manifest = manifest.replace(
+            &format!("name = \"{}-solution\"", k.name),
+            &format!("name = \"{}-kata\"", k.name),
+        );
+        std::fs::write(kata_dir.join("Cargo.toml"), manifest).expect("write manifest");
+    }
+    let run = kata_in(&copy.0, &["check", "--all", "--json"], &[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    for report in run.json().as_array().expect("one report per kata") {
+        assert_eq!(report["implementation"], "learner");
+        assert_eq!(report["verdict"], "passed", "{report}");
+    }
 }

@@ -47,7 +47,11 @@ impl Run {
 pub fn kata_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(dir).arg("kata").args(args);
+    // Each clone builds its CLI in its own target directory (see `tests/cli.rs`, `Copy`).
+    cmd.current_dir(dir)
+        .arg("kata")
+        .args(args)
+        .env_remove("CARGO_TARGET_DIR");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -64,11 +68,9 @@ pub fn kata(args: &[&str]) -> Run {
     kata_in(root(), args, &[])
 }
 
-/// The target directory `cargo kata` uses.
+/// The target directory `cargo kata` builds in: always the clone's own.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
+    root().join("target")
 }
 
 /// The stage named `name` in a results document.

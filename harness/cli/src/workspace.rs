@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 pub struct Workspace {
     /// The root (holding the workspace `Cargo.toml`).
     pub root: PathBuf,
-    /// Cargo's target directory for normal builds.
+    /// The target directory of the grader's builds: always `<root>/target`.
     pub target: PathBuf,
 }
 
@@ -40,10 +40,10 @@ impl Workspace {
                 "cannot find the kata workspace: run `cargo kata` inside a clone of the repository"
             );
         };
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .map(|t| if t.is_absolute() { t } else { root.join(t) })
-            .unwrap_or_else(|| root.join("target"));
+        // Always the clone's own `target/`, whatever CARGO_TARGET_DIR says: Cargo does not copy
+        // a binary it considers up to date back into place, so two clones sharing a build
+        // directory could each run the runner the other built.
+        let target = root.join("target");
         Ok(Workspace { root, target })
     }
 
