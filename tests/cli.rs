@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{kata, kata_in, root, serial, stage, target_dir};
+use common::{assert_mentions, kata, kata_in, root, serial, stage, target_dir};
 
 #[test]
 fn list_shows_the_catalogue() {
@@ -13,11 +13,7 @@ fn list_shows_the_catalogue() {
     let run = kata(&["list"]);
     assert_eq!(run.code, 0, "{}", run.all());
     for k in kata_core::catalogue::KATAS {
-        assert!(
-            run.stdout.contains(k.name) && run.stdout.contains(k.title),
-            "{}",
-            run.stdout
-        );
+        assert_mentions(&run.stdout, &[k.name, k.title]);
     }
 }
 
@@ -26,27 +22,15 @@ fn bad_input_gets_a_clear_error_and_exit_code_2() {
     let _serial = serial();
     let run = kata(&["check", "lur"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("no kata named `lur`") && run.stderr.contains("lru, token-bucket"),
-        "{}",
-        run.stderr
-    );
+    assert_mentions(&run.stderr, &["no kata named `lur`", "lru, token-bucket"]);
 
     let run = kata(&["check", "lru", "--stage", "speed"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("no stage `speed`") && run.stderr.contains("examples, properties"),
-        "{}",
-        run.stderr
-    );
+    assert_mentions(&run.stderr, &["no stage `speed`", "examples, properties"]);
 
     let run = kata(&["check"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("cargo kata check lru") && run.stderr.contains("--all"),
-        "{}",
-        run.stderr
-    );
+    assert_mentions(&run.stderr, &["cargo kata check lru", "--all"]);
 }
 
 #[test]
@@ -149,14 +133,13 @@ fn a_property_failure_prints_the_minimal_sequence_and_how_to_replay_it() {
     ]);
     assert_eq!(run.code, 1, "{}", run.all());
     let out = &run.stdout;
-    assert!(out.contains("minimal failing sequence:"), "{out}");
-    assert!(
-        out.contains("let mut cache = LruCache::with_capacity("),
-        "{out}"
-    );
-    assert!(
-        out.contains("replay: cargo kata check lru --stage properties --seed "),
-        "{out}"
+    assert_mentions(
+        out,
+        &[
+            "minimal failing sequence:",
+            "let mut cache = LruCache::with_capacity(",
+            "replay: cargo kata check lru --stage properties --seed ",
+        ],
     );
     // None of proptest's or the panic hook's own noise.
     for noise in [
@@ -208,18 +191,13 @@ fn an_infinite_loop_is_stopped_at_the_limit_and_reported() {
         &[("KATA_STAGE_TIMEOUT_SECS", "3")],
     );
     assert_eq!(run.code, 2, "{}", run.all());
-    assert!(run.stdout.contains("COULD NOT GRADE"), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("timed out: examples took longer than its limit of 3 s"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("while running the check `capacity 0 is refused"),
-        "{}",
-        run.stdout
+    assert_mentions(
+        &run.stdout,
+        &[
+            "COULD NOT GRADE",
+            "timed out: examples took longer than its limit of 3 s",
+            "while running the check `capacity 0 is refused",
+        ],
     );
 }
 
@@ -228,18 +206,10 @@ fn a_stack_overflow_or_abort_fails_the_check_and_is_named() {
     let _serial = serial();
     let run = kata(&["check", "lru", "--mutant", "overflows-stack"]);
     assert_eq!(run.code, 1, "{}", run.all());
-    assert!(
-        run.stdout.contains("crashed the process: stack overflow"),
-        "{}",
-        run.stdout
-    );
+    assert_mentions(&run.stdout, &["crashed the process: stack overflow"]);
     let run = kata(&["check", "lru", "--mutant", "aborts"]);
     assert_eq!(run.code, 1, "{}", run.all());
-    assert!(
-        run.stdout.contains("crashed the process: aborted"),
-        "{}",
-        run.stdout
-    );
+    assert_mentions(&run.stdout, &["crashed the process: aborted"]);
 }
 
 #[test]
@@ -249,7 +219,7 @@ fn a_run_of_zero_checks_could_not_be_graded() {
     assert_eq!(run.code, 2, "{}", run.all());
     let report = run.json();
     assert_eq!(report["verdict"], "could-not-grade");
-    assert!(run.stderr.contains("ran zero checks"), "{}", run.stderr);
+    assert_mentions(&run.stderr, &["ran zero checks"]);
 }
 
 /// A copy of the repository's files in `target/selftest/repo`, for tests that must change a
@@ -302,17 +272,13 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     std::fs::write(&lib, text).expect("write");
     let run = kata_in(&copy.0, &["check", "lru"], &[]);
     assert_eq!(run.code, 2, "{}", run.all());
-    assert!(
-        run.stdout.contains("katas/lru/src/lib.rs"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("error"), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("katas/lru does not compile: fix the errors above"),
-        "{}",
-        run.stdout
+    assert_mentions(
+        &run.stdout,
+        &[
+            "katas/lru/src/lib.rs",
+            "error",
+            "katas/lru does not compile: fix the errors above",
+        ],
     );
 
     let run = kata_in(&copy.0, &["check", "token-bucket"], &[]);
@@ -322,7 +288,7 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
         "token-bucket must still be graded:\n{}",
         run.all()
     );
-    assert!(run.stdout.contains("NOT YET IMPLEMENTED"), "{}", run.stdout);
+    assert_mentions(&run.stdout, &["NOT YET IMPLEMENTED"]);
 
     let run = kata_in(&copy.0, &["check", "--all", "--json"], &[]);
     assert_eq!(run.code, 2, "{}", run.all());
@@ -350,11 +316,7 @@ fn single_stage_runs_add_up_to_the_learners_progress() {
     assert_eq!(complexity["carried_over"], true);
     assert_eq!(stage(&report, "quality")["status"], "not-run");
     let list = kata(&["list"]);
-    assert!(
-        list.stdout.contains("examples ✗") && list.stdout.contains("complexity ✗"),
-        "{}",
-        list.stdout
-    );
+    assert_mentions(&list.stdout, &["examples ✗", "complexity ✗"]);
 }
 
 #[test]

@@ -82,3 +82,11 @@ pub fn stage<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::V
         .find(|s| s["name"] == name)
         .unwrap_or_else(|| panic!("no stage {name} in {report}"))
 }
+
+/// Asserts that `text` contains every one of `needles`, naming the first missing one.
+#[track_caller]
+pub fn assert_mentions(text: &str, needles: &[&str]) {
+    if let Some(missing) = needles.iter().find(|n| !text.contains(**n)) {
+        panic!("expected the output to mention `{missing}`; it was:\n{text}");
+    }
+}

@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use kata_core::clock::ManualClock;
-use kata_core::token_bucket::{ConcurrentRateLimiter, Rate, RateLimiter};
+use kata_core::token_bucket::{ConcurrentRateLimiter, ConfigError, Rate, RateLimiter};
 use proptest::prelude::*;
 
 use super::model::ModelBucket;
@@ -145,41 +145,38 @@ fn drive(s: &Scenario, clock: &ManualClock, bucket: &mut dyn Driven) -> Result<(
     Ok(())
 }
 
+/// Checks the variant built by `make` (named `kind` in messages) against the model.
+fn property<D: Driven>(
+    ctx: &mut Ctx,
+    salt: u64,
+    kind: &str,
+    make: impl Fn(&Scenario, ManualClock) -> Result<D, ConfigError>,
+) {
+    let seed = ctx.sub_seed(salt);
+    ctx.check(
+        &format!("{kind} matches the exact model on random schedules"),
+        || {
+            check_model(
+                seed,
+                DEFAULT_CASES,
+                scenario(),
+                |s| render(kind, s),
+                |s| {
+                    let clock = ManualClock::new();
+                    let mut bucket =
+                        make(s, clock.clone()).map_err(|e| format!("{kind}::new: {e}"))?;
+                    drive(s, &clock, &mut bucket)
+                },
+            )
+        },
+    );
+}
+
 pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
-    let seed = ctx.sub_seed(1);
-    ctx.check(
-        "TokenBucket matches the exact model on random schedules",
-        || {
-            check_model(
-                seed,
-                DEFAULT_CASES,
-                scenario(),
-                |s| render("TokenBucket", s),
-                |s| {
-                    let clock = ManualClock::new();
-                    let b = F::Bucket::<ManualClock>::new(s.capacity, s.rate, clock.clone())
-                        .map_err(|e| format!("TokenBucket::new: {e}"))?;
-                    drive(s, &clock, &mut Seq(b))
-                },
-            )
-        },
-    );
-    let seed = ctx.sub_seed(2);
-    ctx.check(
-        "AtomicTokenBucket matches the exact model on random schedules",
-        || {
-            check_model(
-                seed,
-                DEFAULT_CASES,
-                scenario(),
-                |s| render("AtomicTokenBucket", s),
-                |s| {
-                    let clock = ManualClock::new();
-                    let b = F::Atomic::<ManualClock>::new(s.capacity, s.rate, clock.clone())
-                        .map_err(|e| format!("AtomicTokenBucket::new: {e}"))?;
-                    drive(s, &clock, &mut Conc(b))
-                },
-            )
-        },
-    );
+    property(ctx, 1, "TokenBucket", |s, clock| {
+        F::Bucket::<ManualClock>::new(s.capacity, s.rate, clock).map(Seq)
+    });
+    property(ctx, 2, "AtomicTokenBucket", |s, clock| {
+        F::Atomic::<ManualClock>::new(s.capacity, s.rate, clock).map(Conc)
+    });
 }
