@@ -1,0 +1,1 @@
+//! Peer crates behind the kata traits (work in progress).
