@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{assert_mentions, kata, kata_in, root, serial, stage, target_dir};
+use common::{assert_mentions, kata, kata_in, root, serial, stage, Copy};
 
 #[test]
 fn list_shows_the_catalogue() {
@@ -222,50 +220,10 @@ fn a_run_of_zero_checks_could_not_be_graded() {
     assert_mentions(&run.stderr, &["ran zero checks"]);
 }
 
-/// A copy of the repository's files in `target/selftest/repo`, for tests that must change a
-/// kata. Its own `target/` is kept from run to run, so only the first run compiles dependencies.
-struct Copy(PathBuf);
-
-impl Copy {
-    fn new() -> Copy {
-        let dest = target_dir().join("selftest").join("repo");
-        if let Ok(entries) = std::fs::read_dir(&dest) {
-            for e in entries.flatten() {
-                if e.file_name() != "target" {
-                    let p = e.path();
-                    let _ = if p.is_dir() {
-                        std::fs::remove_dir_all(&p)
-                    } else {
-                        std::fs::remove_file(&p)
-                    };
-                }
-            }
-        }
-        copy_tree(root(), &dest);
-        Copy(dest)
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let name = e.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let p = e.path();
-        if p.is_dir() {
-            copy_tree(&p, &to.join(&name));
-        } else {
-            std::fs::copy(&p, to.join(&name)).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     let _serial = serial();
-    let copy = Copy::new();
+    let copy = Copy::new("cli");
     let lib = copy.0.join("katas/lru/src/lib.rs");
     let mut text = std::fs::read_to_string(&lib).expect("stub");
     text.push_str("\nfn half_written( {\n");
@@ -322,7 +280,7 @@ fn single_stage_runs_add_up_to_the_learners_progress() {
 #[test]
 fn a_learner_who_writes_the_reference_passes_every_stage_of_every_kata() {
     let _serial = serial();
-    let copy = Copy::new();
+    let copy = Copy::new("cli");
     for k in kata_core::catalogue::KATAS {
         let solution = copy.0.join("solutions").join(k.name);
         let kata_dir = copy.0.join("katas").join(k.name);

@@ -90,3 +90,52 @@ pub fn assert_mentions(text: &str, needles: &[&str]) {
         panic!("expected the output to mention `{missing}`; it was:\n{text}");
     }
 }
+
+/// A copy of the repository's files (without `.git` and `target/`) in
+/// `target/selftest/<name>/repo`, for tests that must change a kata. Each test binary uses its
+/// own `name`, so that two of them never edit one copy. The copy's own `target/` is kept from run
+/// to run, so only the first run compiles dependencies.
+pub struct Copy(pub PathBuf);
+
+impl Copy {
+    /// A fresh copy named `name`: everything but its `target/` is replaced.
+    pub fn new(name: &str) -> Copy {
+        let dest = target_dir().join("selftest").join(name).join("repo");
+        if let Ok(entries) = std::fs::read_dir(&dest) {
+            for e in entries.flatten() {
+                if e.file_name() != "target" {
+                    let p = e.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
+                }
+            }
+        }
+        copy_tree(root(), &dest);
+        Copy(dest)
+    }
+
+    /// The copy's root.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// Copies `from` into `to`, leaving out `target/` and `.git`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let name = e.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let p = e.path();
+        if p.is_dir() {
+            copy_tree(&p, &to.join(&name));
+        } else {
+            std::fs::copy(&p, to.join(&name)).expect("copy");
+        }
+    }
+}
