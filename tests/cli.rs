@@ -282,16 +282,7 @@ fn a_learner_who_writes_the_reference_passes_every_stage_of_every_kata() {
     let _serial = serial();
     let copy = Copy::new("cli");
     for k in kata_core::catalogue::KATAS {
-        let solution = copy.0.join("solutions").join(k.name);
-        let kata_dir = copy.0.join("katas").join(k.name);
-        std::fs::copy(solution.join("src/lib.rs"), kata_dir.join("src/lib.rs"))
-            .expect("copy lib.rs");
-        let manifest = std::fs::read_to_string(solution.join("Cargo.toml")).expect("manifest");
-        let manifest = manifest.replace(
-            &format!("name = \"{}-solution\"", k.name),
-            &format!("name = \"{}-kata\"", k.name),
-        );
-        std::fs::write(kata_dir.join("Cargo.toml"), manifest).expect("write manifest");
+        copy.solve(k.name);
     }
     let run = kata_in(&copy.0, &["check", "--all", "--json"], &[]);
     assert_eq!(run.code, 0, "{}", run.all());

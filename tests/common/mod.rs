@@ -121,6 +121,21 @@ impl Copy {
     pub fn path(&self) -> &Path {
         &self.0
     }
+
+    /// Makes the copy's learner crate of `kata` the reference solution (renamed to the kata's
+    /// package), as a learner who solved it would have it.
+    pub fn solve(&self, kata: &str) {
+        let solution = self.0.join("solutions").join(kata);
+        let kata_dir = self.0.join("katas").join(kata);
+        std::fs::copy(solution.join("src/lib.rs"), kata_dir.join("src/lib.rs"))
+            .expect("copy lib.rs");
+        let manifest = std::fs::read_to_string(solution.join("Cargo.toml")).expect("manifest");
+        let manifest = manifest.replace(
+            &format!("name = \"{kata}-solution\""),
+            &format!("name = \"{kata}-kata\""),
+        );
+        std::fs::write(kata_dir.join("Cargo.toml"), manifest).expect("write manifest");
+    }
 }
 
 /// Copies `from` into `to`, leaving out `target/` and `.git`.
