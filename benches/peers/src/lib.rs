@@ -1,1 +1,42 @@
-//! Peer crates behind the kata traits (work in progress).
+//! Well-known crates put behind the kata traits, so that the graded suite and the benches can run
+//! them exactly as they run the learner's crate and the reference.
+//!
+//! Each adapter is thin: it maps a kata call onto the crate's own API in the most natural way and
+//! adds no logic of its own beyond what the mapping needs (turning a capacity into the crate's
+//! integer type, handing back an entry the crate evicted, translating error types, and for
+//! governor, which cannot report its tokens without taking them, reading its state). Where a crate's
+//! semantics differ from the kata's specification, the adapter does not paper over it: the
+//! difference shows up when the peer is graded, and the catalogue (`lru::PEERS`,
+//! `token_bucket::PEERS`) says what it is in plain words.
+//!
+//! - `lru` (feature `lru`): the `lru`, `schnellru` and `quick_cache` crates behind
+//!   [`kata_core::lru::Cache`];
+//! - `token_bucket` (feature `token-bucket`): the `governor` and `ratelimit` crates behind
+//!   [`kata_core::token_bucket::RateLimiter`] and
+//!   [`kata_core::token_bucket::ConcurrentRateLimiter`];
+//! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
+//!   returns a [`Verdict`].
+
+pub mod grade;
+#[cfg(feature = "lru")]
+pub mod lru;
+#[cfg(feature = "token-bucket")]
+pub mod token_bucket;
+
+pub use grade::{Failure, Verdict};
+
+/// One peer crate, as the bench tables and the catalogue show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    /// The name shown in bench tables (`lru`, `governor`, ...).
+    pub name: &'static str,
+    /// The crate's name on crates.io.
+    pub krate: &'static str,
+    /// The version requirement this crate is built against (as in `Cargo.toml`).
+    pub version: &'static str,
+    /// The crate's design, in one line.
+    pub design: &'static str,
+    /// How the crate's semantics differ from the kata's specification, in plain words for a
+    /// learner; `None` when the peer passes the graded `examples` and `properties` stages.
+    pub difference: Option<&'static str>,
+}

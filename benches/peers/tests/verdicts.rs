@@ -1,0 +1,138 @@
+//! Pins every peer's verdict on the graded `examples` and `properties` stages, and keeps the
+//! catalogue honest: a peer has a `difference` exactly when it fails.
+//!
+//! Messages are printed before each assertion, because grading swaps the process's panic hook
+//! and an assertion's own message could be swallowed while another test is grading.
+
+use kata_core::catalogue::Stage;
+use kata_peers::grade::{grade_lru, grade_token_bucket, Verdict};
+use kata_peers::lru::{LruCrateFamily, QuickCacheFamily, SchnellruFamily};
+use kata_peers::token_bucket::{GovernorFamily, RatelimitFamily};
+use kata_peers::Peer;
+
+kata_suites::lru_family!(
+    /// The reference `lru`, whose sharded cache the peers' families borrow.
+    LruReference => lru_solution
+);
+kata_suites::token_bucket_family!(
+    /// The reference `token-bucket`.
+    TokenBucketReference => token_bucket_solution
+);
+
+const SEED: u64 = 0x5EED;
+
+/// What a peer's verdict must be: a pass, or a failure of this stage and check.
+type Expected = Option<(Stage, &'static str)>;
+
+fn peer(peers: &'static [Peer], name: &str) -> &'static Peer {
+    peers
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no peer named {name} in the catalogue"))
+}
+
+fn assert_verdict(peer: &Peer, verdict: &Verdict, expected: Expected) {
+    eprintln!("{}: {verdict}", peer.name);
+    if let Some(failure) = verdict.failure() {
+        eprintln!("full message:\n{}", failure.full_message);
+    }
+    let got = verdict.failure().map(|f| (f.stage, f.check.as_str()));
+    assert_eq!(got, expected, "{}'s verdict", peer.name);
+    assert_eq!(
+        peer.difference.is_some(),
+        !verdict.passed(),
+        "{}: the catalogue must give a difference exactly when the peer fails",
+        peer.name
+    );
+}
+
+#[test]
+fn lru_crate_passes() {
+    let verdict = grade_lru::<LruCrateFamily<LruReference>, LruReference>(SEED);
+    assert_verdict(peer(kata_peers::lru::PEERS, "lru"), &verdict, None);
+}
+
+#[test]
+fn schnellru_passes() {
+    let verdict = grade_lru::<SchnellruFamily<LruReference>, LruReference>(SEED);
+    assert_verdict(peer(kata_peers::lru::PEERS, "schnellru"), &verdict, None);
+}
+
+#[test]
+fn quick_cache_is_not_an_lru() {
+    let verdict = grade_lru::<QuickCacheFamily<LruReference>, LruReference>(SEED);
+    assert_verdict(
+        peer(kata_peers::lru::PEERS, "quick_cache"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "a new key in a full cache evicts the least recently used entry",
+        )),
+    );
+    // The check's message: the entry put last (b) goes, not the least recently used (a).
+    let message = &verdict.failure().expect("fails").message;
+    assert!(message.contains(r#"got Some(("b", 2))"#), "{message}");
+}
+
+#[test]
+fn governor_rounds_the_token_interval_to_whole_nanoseconds() {
+    let verdict = grade_token_bucket::<GovernorFamily, TokenBucketReference>(SEED);
+    assert_verdict(
+        peer(kata_peers::token_bucket::PEERS, "governor"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "fractions of a token are kept, not rounded away",
+        )),
+    );
+    // A token at 3 per second is due after 333 333 333.3 ns; governor has one after 333 333 333.
+    let message = &verdict.failure().expect("fails").message;
+    assert!(message.contains("expected 0, got 1"), "{message}");
+}
+
+#[test]
+fn ratelimit_counts_millionths_of_a_token() {
+    let verdict = grade_token_bucket::<RatelimitFamily, TokenBucketReference>(SEED);
+    assert_verdict(
+        peer(kata_peers::token_bucket::PEERS, "ratelimit"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "fractions of a token are kept, not rounded away",
+        )),
+    );
+    let message = &verdict.failure().expect("fails").message;
+    assert!(
+        message.contains("got Err(Insufficient { retry_after: 333ns })"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_catalogue_names_each_peer_once_and_the_versions_built() {
+    let manifest = include_str!("../Cargo.toml");
+    for peers in [kata_peers::lru::PEERS, kata_peers::token_bucket::PEERS] {
+        for (i, p) in peers.iter().enumerate() {
+            assert!(
+                peers[..i].iter().all(|q| q.name != p.name),
+                "{} is listed twice",
+                p.name
+            );
+            let dependency = format!("{} = {{ version = \"{}\"", p.krate, p.version);
+            assert!(
+                manifest.contains(&dependency),
+                "Cargo.toml must depend on `{dependency}` as the catalogue says"
+            );
+            assert!(!p.design.is_empty() && !p.design.contains('\n'));
+        }
+    }
+    let names = |peers: &[Peer]| peers.iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(kata_peers::lru::PEERS),
+        ["lru", "schnellru", "quick_cache"]
+    );
+    assert_eq!(
+        names(kata_peers::token_bucket::PEERS),
+        ["governor", "ratelimit"]
+    );
+}
