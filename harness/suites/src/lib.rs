@@ -11,8 +11,10 @@
 //!   operation sequence and how to replay it;
 //! - [`measure`]: workloads (Zipf, scans), timing and the log-log slope of the complexity stage;
 //! - [`lru`], [`token_bucket`]: the suites;
-//! - [`runner`]: the entry point the runner binary calls.
+//! - [`runner`]: the entry point the runner binary calls;
+//! - [`bench`]: the summary the bench binaries write for `cargo kata bench`.
 
+pub mod bench;
 pub mod check;
 pub mod lru;
 pub mod measure;

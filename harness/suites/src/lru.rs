@@ -16,6 +16,7 @@ mod concurrency;
 mod examples;
 mod properties;
 mod quality;
+pub mod workloads;
 
 /// The types one implementation of the kata provides.
 pub trait LruFamily: 'static {

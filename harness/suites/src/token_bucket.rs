@@ -3,7 +3,8 @@
 //! Written once against [`kata_core::token_bucket::RateLimiter`] and
 //! [`kata_core::token_bucket::ConcurrentRateLimiter`], run against whichever
 //! [`TokenBucketFamily`] the runner plugs in. Time always comes from a
-//! [`kata_core::clock::ManualClock`], so every scenario is exact.
+//! [`kata_core::clock::ManualClock`], so every scenario is exact; only the bench workloads of
+//! [`workloads`] read the real clock.
 
 use kata_core::catalogue::Stage;
 use kata_core::clock::Clock;
@@ -17,6 +18,7 @@ mod examples;
 pub mod model;
 mod properties;
 mod quality;
+pub mod workloads;
 
 /// The types one implementation of the kata provides.
 pub trait TokenBucketFamily: 'static {

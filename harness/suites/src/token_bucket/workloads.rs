@@ -1,0 +1,379 @@
+//! The named `token-bucket` workloads: what `cargo kata bench token-bucket` times, and the
+//! size-dependent workloads of the complexity stage, defined once here.
+//!
+//! # The bench workloads ([`BENCH`])
+//!
+//! Both read the real [`MonotonicClock`] on every call, as a limiter in a real hot path does, and
+//! run on a bucket of [`BENCH_CAPACITY`] tokens refilling at [`BENCH_RATE`].
+//!
+//! - **`uncontended`** ([`Uncontended`]): one thread calls `try_acquire(1)` on a
+//!   [`RateLimiter`], in a loop.
+//! - **`contended-2-threads`** ([`Contended`]): two threads call `try_acquire(1)` on one shared
+//!   [`ConcurrentRateLimiter`], in a loop each; the time is the wall time until both have done
+//!   their share.
+//!
+//! The configuration is chosen so that the loop is a realistic mix of grants and refusals. The
+//! rate, 20 million tokens per second (one every 50 ns), is a little below the speed of a tight
+//! single-threaded loop (a call costs some 15 to 40 ns, much of it reading the clock), so once
+//! the initial burst of [`BENCH_CAPACITY`] tokens is spent the bucket runs dry now and then: most
+//! calls are granted, and the others are refused and compute an exact retry hint, the costlier
+//! path of `try_acquire`. (The reference, at about 36 ns a call on a 2-core cloud VM, is granted
+//! about 70 % of the time; a faster implementation meets more refusals, a slower one fewer.)
+//! With two threads on one bucket each call also pays for the contention on the shared state
+//! (the reference's slows to about 120 ns a call per thread on that VM), so the two together
+//! stay near the rate and are granted most of the time too. Both paths are timed either way,
+//! which is the point: a limiter that is fast only when it grants, or only when it refuses, is
+//! not fast. The capacity, 1 000 tokens (50 µs at that rate), keeps the initial burst, when
+//! every call is granted, short against any measurement.
+//!
+//! # The complexity workloads
+//!
+//! An O(1) bucket costs the same at any capacity or rate, so the bench workloads have no size to
+//! vary, and a real clock gives no control over how many tokens a refill adds. The complexity
+//! stage therefore runs [`refill_workload`] (and [`atomic_refill_workload`] for the thread-safe
+//! bucket) at each size `n` of [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES): a
+//! [`ManualClock`], capacity `n`, rate `n` per second, and the same operations as the benches
+//! (grants after a refill, refusals computing a retry hint, reads) with token counts that grow
+//! with `n`, so that an implementation that refills or computes waits one token at a time costs
+//! O(n) per call there, relative to the reference.
+
+use std::hint::black_box;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use kata_core::clock::{ManualClock, MonotonicClock};
+use kata_core::token_bucket::{ConcurrentRateLimiter, Rate, RateLimiter};
+
+/// A named workload: its name (as on the command line) and a one-line summary for tables and docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// The name, as in `cargo kata bench token-bucket --workload NAME`.
+    pub name: &'static str,
+    /// One line saying what the workload does.
+    pub summary: &'static str,
+}
+
+/// The workloads the benches time, in the order they run. See the module documentation.
+pub const BENCH: &[Spec] = &[
+    Spec {
+        name: "uncontended",
+        summary: "one thread: try_acquire(1) in a loop, real clock, 1000 tokens at 20M/s",
+    },
+    Spec {
+        name: "contended-2-threads",
+        summary: "two threads: try_acquire(1) in a loop on one atomic bucket, real clock",
+    },
+];
+
+/// The capacity of the bench workloads' buckets: 1 000 tokens.
+pub const BENCH_CAPACITY: u64 = 1_000;
+
+/// The refill rate of the bench workloads' buckets: 20 million tokens per second, one every 50 ns.
+pub const BENCH_RATE: Rate = Rate::per_second(20_000_000);
+
+/// The `uncontended` workload: a single-threaded bucket and a loop of `try_acquire(1)`.
+#[derive(Debug)]
+pub struct Uncontended<B> {
+    bucket: B,
+}
+
+impl<B: RateLimiter<MonotonicClock>> Uncontended<B> {
+    /// A full bucket of [`BENCH_CAPACITY`] tokens at [`BENCH_RATE`] on a fresh [`MonotonicClock`].
+    ///
+    /// # Panics
+    ///
+    /// When the implementation refuses that configuration.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Uncontended {
+            bucket: B::new(BENCH_CAPACITY, BENCH_RATE, MonotonicClock::new())
+                .expect("the bench configuration is valid"),
+        }
+    }
+
+    /// One `try_acquire(1)`, its result passed through [`black_box`].
+    #[inline]
+    pub fn step(&mut self) {
+        let _ = black_box(self.bucket.try_acquire(black_box(1)));
+    }
+}
+
+/// What the threads of a [`Contended`] share.
+#[derive(Debug)]
+struct Shared {
+    /// Releases the workers into a run (or into stopping).
+    start: Barrier,
+    /// Every worker and the timer meet here at the end of a run.
+    done: Barrier,
+    /// `try_acquire(1)` calls each worker makes in the current run.
+    iters: AtomicU64,
+    /// Set before the last release: the workers exit instead of running.
+    stop: AtomicBool,
+    /// The message of a worker's panic in the current run.
+    panic: Mutex<Option<String>>,
+}
+
+/// The `contended-N-threads` workload: `N` persistent worker threads calling `try_acquire(1)` on
+/// one shared thread-safe bucket. The workers are started once, by [`Contended::new`], and wait on
+/// a barrier between runs, so no run pays for spawning a thread; dropping the workload stops them.
+#[derive(Debug)]
+pub struct Contended<B> {
+    bucket: Arc<B>,
+    shared: Arc<Shared>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl<B: ConcurrentRateLimiter<MonotonicClock> + 'static> Contended<B> {
+    /// A full bucket of [`BENCH_CAPACITY`] tokens at [`BENCH_RATE`] on a fresh [`MonotonicClock`],
+    /// and `threads` worker threads waiting to run.
+    ///
+    /// # Panics
+    ///
+    /// When `threads` is 0, a thread cannot be spawned, or the implementation refuses the
+    /// configuration.
+    pub fn new(threads: usize) -> Self {
+        assert!(
+            threads > 0,
+            "a contended workload needs at least one thread"
+        );
+        let bucket = Arc::new(
+            B::new(BENCH_CAPACITY, BENCH_RATE, MonotonicClock::new())
+                .expect("the bench configuration is valid"),
+        );
+        let shared = Arc::new(Shared {
+            start: Barrier::new(threads + 1),
+            done: Barrier::new(threads + 1),
+            iters: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            panic: Mutex::new(None),
+        });
+        let workers = (0..threads)
+            .map(|i| {
+                let bucket = Arc::clone(&bucket);
+                let shared = Arc::clone(&shared);
+                std::thread::Builder::new()
+                    .name(format!("contended-{i}"))
+                    .spawn(move || worker(&*bucket, &shared))
+                    .expect("spawn a worker thread")
+            })
+            .collect();
+        Contended {
+            bucket,
+            shared,
+            workers,
+        }
+    }
+
+    /// Releases every worker to make `iters_per_thread` calls of `try_acquire(1)` at once, and
+    /// returns the wall time from the release until the last of them is done (which includes
+    /// waking the workers, a few microseconds: negligible against runs of a millisecond or more).
+    ///
+    /// # Panics
+    ///
+    /// When the implementation panicked in a worker (with its message).
+    pub fn time(&mut self, iters_per_thread: u64) -> Duration {
+        self.shared.iters.store(iters_per_thread, Ordering::SeqCst);
+        let start = Instant::now();
+        self.shared.start.wait();
+        self.shared.done.wait();
+        let took = start.elapsed();
+        let panicked = self
+            .shared
+            .panic
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(message) = panicked {
+            panic!("try_acquire panicked in a contended worker: {message}");
+        }
+        took
+    }
+
+    /// The shared bucket.
+    pub fn bucket(&self) -> &B {
+        &self.bucket
+    }
+}
+
+/// A worker of [`Contended`]: waits for a release, runs, meets the timer, until told to stop.
+fn worker<B: ConcurrentRateLimiter<MonotonicClock>>(bucket: &B, shared: &Shared) {
+    loop {
+        shared.start.wait();
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let iters = shared.iters.load(Ordering::SeqCst);
+        let run = panic::catch_unwind(AssertUnwindSafe(|| {
+            for _ in 0..iters {
+                let _ = black_box(bucket.try_acquire(black_box(1)));
+            }
+        }));
+        if let Err(payload) = run {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "panicked".to_owned());
+            *shared.panic.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
+        }
+        shared.done.wait();
+    }
+}
+
+impl<B> Drop for Contended<B> {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Every worker is waiting on `start` (a run always ends with `done`), so this releases
+        // them all into stopping.
+        self.shared.start.wait();
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+/// The complexity workload for a single-threaded bucket of size `n`: capacity `n`, rate `n` per
+/// second, on a [`ManualClock`] starting at 0. Operation `i` is, by `i % 3`: (0) one second
+/// passes and `n` tokens are taken, a full refill then a grant; (1) `n` more are asked for, a
+/// refusal that must compute its one-second retry hint; (2) `available()` is read.
+///
+/// # Panics
+///
+/// When the implementation refuses the configuration (`n` = 0 is refused).
+pub fn refill_workload<B: RateLimiter<ManualClock>>(n: usize) -> impl FnMut(u64) {
+    let clock = ManualClock::new();
+    let n = n as u64;
+    let mut b = B::new(n, Rate::per_second(n), clock.clone()).expect("valid config");
+    move |i| match i % 3 {
+        0 => {
+            clock.advance(Duration::from_secs(1));
+            let _ = black_box(b.try_acquire(n));
+        }
+        1 => {
+            let _ = black_box(b.try_acquire(n));
+        }
+        _ => {
+            black_box(b.available());
+        }
+    }
+}
+
+/// [`refill_workload`] for a thread-safe bucket, called from one thread.
+///
+/// # Panics
+///
+/// As [`refill_workload`].
+pub fn atomic_refill_workload<B: ConcurrentRateLimiter<ManualClock>>(n: usize) -> impl FnMut(u64) {
+    let clock = ManualClock::new();
+    let n = n as u64;
+    let b = B::new(n, Rate::per_second(n), clock.clone()).expect("valid config");
+    move |i| match i % 3 {
+        0 => {
+            clock.advance(Duration::from_secs(1));
+            let _ = black_box(b.try_acquire(n));
+        }
+        1 => {
+            let _ = black_box(b.try_acquire(n));
+        }
+        _ => {
+            black_box(b.available());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use kata_core::clock::Clock;
+    use kata_core::token_bucket::{AcquireError, ConfigError};
+
+    use super::*;
+
+    /// A bucket that grants everything and counts the calls.
+    #[derive(Debug)]
+    struct Counting<C> {
+        calls: AtomicUsize,
+        capacity: u64,
+        clock: C,
+    }
+
+    impl<C: Clock> RateLimiter<C> for Counting<C> {
+        fn new(capacity: u64, _: Rate, clock: C) -> Result<Self, ConfigError> {
+            Ok(Counting {
+                calls: AtomicUsize::new(0),
+                capacity,
+                clock,
+            })
+        }
+        fn try_acquire(&mut self, _: u64) -> Result<(), AcquireError> {
+            let _ = self.clock.now();
+            *self.calls.get_mut() += 1;
+            Ok(())
+        }
+        fn available(&self) -> u64 {
+            self.capacity
+        }
+        fn capacity(&self) -> u64 {
+            self.capacity
+        }
+    }
+
+    impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for Counting<C> {
+        fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
+            <Self as RateLimiter<C>>::new(capacity, rate, clock)
+        }
+        fn try_acquire(&self, _: u64) -> Result<(), AcquireError> {
+            let _ = self.clock.now();
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+        fn available(&self) -> u64 {
+            self.capacity
+        }
+        fn capacity(&self) -> u64 {
+            self.capacity
+        }
+    }
+
+    #[test]
+    fn uncontended_makes_one_call_per_step_on_the_bench_configuration() {
+        let mut w = Uncontended::<Counting<MonotonicClock>>::new();
+        for _ in 0..100 {
+            w.step();
+        }
+        assert_eq!(*w.bucket.calls.get_mut(), 100);
+        assert_eq!(w.bucket.capacity, BENCH_CAPACITY);
+    }
+
+    #[test]
+    fn contended_runs_every_thread_for_its_share_run_after_run_and_stops_on_drop() {
+        let mut w = Contended::<Counting<MonotonicClock>>::new(2);
+        w.time(1_000);
+        w.time(500);
+        assert_eq!(w.bucket().calls.load(Ordering::SeqCst), 3_000);
+        drop(w);
+        let mut one = Contended::<Counting<MonotonicClock>>::new(1);
+        one.time(10);
+        assert_eq!(one.bucket().calls.load(Ordering::SeqCst), 10);
+    }
+
+    #[test]
+    fn the_bench_names_are_the_documented_ones() {
+        let names: Vec<_> = BENCH.iter().map(|s| s.name).collect();
+        assert_eq!(names, ["uncontended", "contended-2-threads"]);
+    }
+
+    #[test]
+    fn the_refill_workloads_run_on_the_manual_clock_at_size_n() {
+        let mut w = refill_workload::<Counting<ManualClock>>(64);
+        let mut a = atomic_refill_workload::<Counting<ManualClock>>(64);
+        for i in 0..9 {
+            w(i);
+            a(i);
+        }
+    }
+}

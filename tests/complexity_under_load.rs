@@ -1,0 +1,158 @@
+//! The complexity stage tells O(1) from O(n) on a machine whose every core is busy: with twice as
+//! many busy threads as cores, each reference solution passes it and each O(n) mutant of
+//! `tests/mutants` fails it, on the slope measured (not by crashing or timing out).
+//!
+//! The same runs are made first on the machine as it is, which also builds the runners before
+//! the load starts; the slopes of both are printed (`cargo test --test complexity_under_load --
+//! --nocapture` shows them).
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use common::{assert_mentions, kata, serial, stage};
+use kata_core::catalogue::KATAS;
+use kata_mutants::Mutant;
+
+/// Busy threads on every core until dropped (also when the test panics).
+struct Load {
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Load {
+    /// `2 × available_parallelism` threads, each looping over its own 1 MiB buffer: they compete
+    /// for the cores and, as a neighbour's build does, for the caches.
+    fn start() -> Load {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads = (0..2 * cores)
+            .map(|i| {
+                let stop = Arc::clone(&stop);
+                std::thread::spawn(move || {
+                    let mut buf = vec![i as u64; 1 << 17];
+                    let mut x = i as u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        for v in buf.iter_mut() {
+                            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(*v);
+                            *v = x;
+                        }
+                        black_box(&buf);
+                    }
+                })
+            })
+            .collect();
+        Load { stop, threads }
+    }
+}
+
+impl Drop for Load {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+fn complexity_mutants(kata: &str) -> Vec<&'static Mutant> {
+    let all = match kata {
+        "lru" => kata_mutants::lru::MUTANTS,
+        "token-bucket" => kata_mutants::token_bucket::MUTANTS,
+        other => panic!("kata `{other}` has no mutants: add some to tests/mutants"),
+    };
+    all.iter()
+        .filter(|m| m.rejected_by.contains(&"complexity"))
+        .collect()
+}
+
+/// Runs the complexity stage of `kata` on `target` (`--solution` or `--mutant=NAME`), checks the
+/// verdict, and prints its slopes.
+fn grade(kata_name: &str, target: &str, must_pass: bool, when: &str) {
+    let run = kata(&[
+        "check",
+        kata_name,
+        target,
+        "--stage",
+        "complexity",
+        "--json",
+    ]);
+    let report = run.json();
+    let st = stage(&report, "complexity");
+    let measurements = st["measurements"].as_array().expect("measurements");
+    let slopes: Vec<String> = measurements
+        .iter()
+        .map(|m| {
+            format!(
+                "{} = {} ({})",
+                m["name"].as_str().unwrap_or("?"),
+                m["value"],
+                if m["passed"] == true { "pass" } else { "FAIL" }
+            )
+        })
+        .collect();
+    eprintln!(
+        "{when}: {kata_name} {target}: exit {}, complexity stage {} ms\n    {}",
+        run.code,
+        st["duration_ms"],
+        slopes.join("\n    ")
+    );
+    for note in st["notes"].as_array().into_iter().flatten() {
+        eprintln!("    note: {}", note.as_str().unwrap_or("?"));
+    }
+    if must_pass {
+        assert_eq!(
+            run.code,
+            0,
+            "{kata_name} {target} must pass ({when}):\n{}",
+            run.all()
+        );
+        assert_eq!(st["status"], "passed", "{st}");
+        return;
+    }
+    assert_eq!(
+        run.code,
+        1,
+        "{kata_name} {target} must fail the complexity stage ({when}), not crash or time out:\n{}",
+        run.all()
+    );
+    assert_eq!(st["status"], "failed", "{st}");
+    // Every check ran to completion: the failure is a measurement, not a panic.
+    for t in st["tests"].as_array().expect("tests") {
+        assert_eq!(
+            t["status"], "passed",
+            "a check of {kata_name} {target} failed: {t}"
+        );
+    }
+    let failed: Vec<&serde_json::Value> = measurements
+        .iter()
+        .filter(|m| m["passed"] == false)
+        .collect();
+    assert!(!failed.is_empty(), "no measurement failed: {st}");
+    for m in failed {
+        assert_mentions(
+            m["name"].as_str().expect("name"),
+            &["relative log-log slope"],
+        );
+    }
+}
+
+#[test]
+fn the_complexity_stage_separates_o1_from_on_with_every_core_busy() {
+    let _serial = serial();
+    for (when, load) in [
+        ("without added load", false),
+        ("with every core busy", true),
+    ] {
+        let _load = load.then(Load::start);
+        for k in KATAS {
+            grade(k.name, "--solution", true, when);
+            for m in complexity_mutants(k.name) {
+                grade(k.name, &format!("--mutant={}", m.name), false, when);
+            }
+        }
+    }
+}
