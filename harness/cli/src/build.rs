@@ -81,10 +81,37 @@ pub fn runner(
     focus: &str,
     color: bool,
 ) -> Result<Built> {
+    build(ws, "kata-runner", "grade", features, flavour, focus, color)
+}
+
+/// Builds the bench binary named `features` (`benches/`, package `kata-bench`) with the `bench`
+/// profile: optimised like `release`, without the grade profile's overflow checks, so that it
+/// times what a user of the code would run.
+pub fn bench(ws: &Workspace, features: &str, focus: &str, color: bool) -> Result<Built> {
+    build(
+        ws,
+        "kata-bench",
+        "bench",
+        features,
+        Flavour::Normal,
+        focus,
+        color,
+    )
+}
+
+fn build(
+    ws: &Workspace,
+    package: &str,
+    profile: &str,
+    features: &str,
+    flavour: Flavour,
+    focus: &str,
+    color: bool,
+) -> Result<Built> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&ws.root)
-        .args(["build", "--profile", "grade", "--package", "kata-runner"])
+        .args(["build", "--profile", profile, "--package", package])
         .args(["--bin", features, "--features", features])
         .arg(if color {
             "--message-format=json-diagnostic-rendered-ansi"
