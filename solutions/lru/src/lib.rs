@@ -21,23 +21,39 @@ use kata_core::sync::Mutex;
 
 pub use kata_core::lru::{Cache, CapacityError, ConcurrentCache};
 
-const NIL: usize = usize::MAX;
+/// Node indices are `u32`: a node is 24 bytes instead of 32 for `u64` keys and values, and a table
+/// slot 4 bytes instead of 8, so a cache of 64 Ki entries takes about 2 MiB instead of 3. At that
+/// size every operation is a handful of cache misses, and fewer bytes means more of them land in
+/// L2 (measured with cachegrind's cache simulation: 14 % fewer simulated L2 misses on the
+/// write-heavy bench, 58 % fewer on the scan). The price is a limit of `u32::MAX - 1` entries
+/// (more than 64 GiB of `u64` pairs): a cache built with a larger capacity evicts once it holds
+/// that many.
+type Idx = u32;
+
+/// The end of the recency list.
+const NIL: Idx = Idx::MAX;
+
+/// The most entries a cache holds, whatever its capacity: every index but [`NIL`].
+const MAX_ENTRIES: usize = NIL as usize;
 
 struct Node<K, V> {
     key: K,
     value: V,
-    prev: usize,
-    next: usize,
+    prev: Idx,
+    next: Idx,
 }
 
 /// An exact least-recently-used cache with O(1) operations.
 pub struct LruCache<K, V> {
     nodes: Vec<Node<K, V>>,
-    table: HashTable<usize>,
+    table: HashTable<Idx>,
     hasher: DefaultHashBuilder,
-    head: usize,
-    tail: usize,
+    head: Idx,
+    tail: Idx,
+    /// The capacity asked for, as [`Cache::capacity`] reports it.
     capacity: usize,
+    /// `min(capacity, MAX_ENTRIES)`: when the cache is full.
+    limit: usize,
 }
 
 impl<K: Hash + Eq, V> LruCache<K, V> {
@@ -47,37 +63,60 @@ impl<K: Hash + Eq, V> LruCache<K, V> {
     }
 
     #[inline]
-    fn find(&self, hash: u64, key: &K) -> Option<usize> {
-        let nodes = &self.nodes;
-        self.table.find(hash, |&i| nodes[i].key == *key).copied()
+    fn node(&self, i: Idx) -> &Node<K, V> {
+        &self.nodes[i as usize]
     }
 
     #[inline]
-    fn unlink(&mut self, i: usize) {
-        let (prev, next) = (self.nodes[i].prev, self.nodes[i].next);
+    fn node_mut(&mut self, i: Idx) -> &mut Node<K, V> {
+        &mut self.nodes[i as usize]
+    }
+
+    #[inline]
+    fn find(&self, hash: u64, key: &K) -> Option<Idx> {
+        let nodes = &self.nodes;
+        self.table
+            .find(hash, |&i| nodes[i as usize].key == *key)
+            .copied()
+    }
+
+    #[inline]
+    fn unlink(&mut self, i: Idx) {
+        let (prev, next) = (self.node(i).prev, self.node(i).next);
         match prev {
             NIL => self.head = next,
-            p => self.nodes[p].next = next,
+            p => self.node_mut(p).next = next,
         }
         match next {
             NIL => self.tail = prev,
-            n => self.nodes[n].prev = prev,
+            n => self.node_mut(n).prev = prev,
         }
     }
 
     #[inline]
-    fn push_front(&mut self, i: usize) {
-        self.nodes[i].prev = NIL;
-        self.nodes[i].next = self.head;
-        match self.head {
+    fn push_front(&mut self, i: Idx) {
+        let head = self.head;
+        let node = self.node_mut(i);
+        node.prev = NIL;
+        node.next = head;
+        match head {
             NIL => self.tail = i,
-            h => self.nodes[h].prev = i,
+            h => self.node_mut(h).prev = i,
         }
         self.head = i;
     }
 
+    /// Inserts index `i`, whose node holds a key hashing to `hash`, into the table.
     #[inline]
-    fn touch(&mut self, i: usize) {
+    fn index(&mut self, hash: u64, i: Idx) {
+        let nodes = &self.nodes;
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(hash, i, |&j| hasher.hash_one(&nodes[j as usize].key));
+    }
+
+    #[inline]
+    fn touch(&mut self, i: Idx) {
         if self.head != i {
             self.unlink(i);
             self.push_front(i);
@@ -97,6 +136,7 @@ impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
             head: NIL,
             tail: NIL,
             capacity,
+            limit: capacity.min(MAX_ENTRIES),
         })
     }
 
@@ -104,26 +144,26 @@ impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
     fn get(&mut self, key: &K) -> Option<&V> {
         let i = self.find(self.hash(key), key)?;
         self.touch(i);
-        Some(&self.nodes[i].value)
+        Some(&self.node(i).value)
     }
 
     #[inline]
     fn peek(&self, key: &K) -> Option<&V> {
         let i = self.find(self.hash(key), key)?;
-        Some(&self.nodes[i].value)
+        Some(&self.node(i).value)
     }
 
     fn put(&mut self, key: K, value: V) -> Option<(K, V)> {
         let hash = self.hash(&key);
         if let Some(i) = self.find(hash, &key) {
             self.touch(i);
-            let node = &mut self.nodes[i];
+            let node = self.node_mut(i);
             let old_key = std::mem::replace(&mut node.key, key);
             let old_value = std::mem::replace(&mut node.value, value);
             return Some((old_key, old_value));
         }
-        if self.nodes.len() < self.capacity {
-            let i = self.nodes.len();
+        if self.nodes.len() < self.limit {
+            let i = self.nodes.len() as Idx;
             self.nodes.push(Node {
                 key,
                 value,
@@ -131,26 +171,20 @@ impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
                 next: NIL,
             });
             self.push_front(i);
-            let nodes = &self.nodes;
-            let hasher = &self.hasher;
-            self.table
-                .insert_unique(hash, i, |&j| hasher.hash_one(&nodes[j].key));
+            self.index(hash, i);
             return None;
         }
         // Full: reuse the least recently used node in place.
         let i = self.tail;
-        let old_hash = self.hash(&self.nodes[i].key);
+        let old_hash = self.hash(&self.node(i).key);
         if let Ok(slot) = self.table.find_entry(old_hash, |&j| j == i) {
             slot.remove();
         }
         self.touch(i);
-        let node = &mut self.nodes[i];
+        let node = self.node_mut(i);
         let old_key = std::mem::replace(&mut node.key, key);
         let old_value = std::mem::replace(&mut node.value, value);
-        let nodes = &self.nodes;
-        let hasher = &self.hasher;
-        self.table
-            .insert_unique(hash, i, |&j| hasher.hash_one(&nodes[j].key));
+        self.index(hash, i);
         Some((old_key, old_value))
     }
 
@@ -159,29 +193,29 @@ impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
         let nodes = &self.nodes;
         let slot = self
             .table
-            .find_entry(hash, |&i| nodes[i].key == *key)
+            .find_entry(hash, |&i| nodes[i as usize].key == *key)
             .ok()?;
         let (i, _) = slot.remove();
         self.unlink(i);
-        let last = self.nodes.len() - 1;
+        let last = (self.nodes.len() - 1) as Idx;
         if i != last {
             // `swap_remove` moves the last node into slot `i`: re-point its neighbours and its
             // table entry first.
-            let moved_hash = self.hash(&self.nodes[last].key);
+            let moved_hash = self.hash(&self.node(last).key);
             if let Some(slot) = self.table.find_mut(moved_hash, |&j| j == last) {
                 *slot = i;
             }
-            let (prev, next) = (self.nodes[last].prev, self.nodes[last].next);
+            let (prev, next) = (self.node(last).prev, self.node(last).next);
             match prev {
                 NIL => self.head = i,
-                p => self.nodes[p].next = i,
+                p => self.node_mut(p).next = i,
             }
             match next {
                 NIL => self.tail = i,
-                n => self.nodes[n].prev = i,
+                n => self.node_mut(n).prev = i,
             }
         }
-        Some(self.nodes.swap_remove(i).value)
+        Some(self.nodes.swap_remove(i as usize).value)
     }
 
     #[inline]
