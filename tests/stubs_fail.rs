@@ -78,3 +78,36 @@ fn a_full_check_of_a_stub_stops_at_examples_and_names_the_function() {
         "grading must stop at the first failing stage"
     );
 }
+
+/// The learner's state is never shipped: a fresh clone has no progress (so the first hint is
+/// level 1) and no backups. Git ignores both, so they are not committed by accident either.
+#[test]
+fn learner_state_is_not_tracked_by_the_repository() {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(root())
+            .output()
+    };
+    let Ok(out) = git(&["ls-files", "--", "kata-progress.json", ".kata-backups"]) else {
+        return; // Not a git checkout: nothing is tracked.
+    };
+    if !out.status.success() {
+        return;
+    }
+    let tracked = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        tracked.trim().is_empty(),
+        "learner state is tracked by git; untrack it with `git rm --cached`:\n{tracked}"
+    );
+    for path in [
+        "kata-progress.json",
+        ".kata-backups/lru/20260101T000000Z/src/lib.rs",
+    ] {
+        let ignored = git(&["check-ignore", "-q", "--no-index", path]).expect("git runs");
+        assert!(
+            ignored.status.success(),
+            "{path} must be ignored by .gitignore"
+        );
+    }
+}

@@ -154,3 +154,133 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A copy of the repository's files in `target/selftest/repo` (the folder `tests/cli.rs` uses
+/// too), for tests that change a kata or the learner's state, with a git history of its own:
+/// one commit of the files as copied, so that `cargo kata reset` finds the shipped stubs there.
+///
+/// The learner's state (`kata-progress.json`, `.kata-backups/`, results files) is not kept. The copy's
+/// `target/` is kept from run to run, and files outside `katas/` keep their modification times,
+/// so that only what a test changes (under `katas/`) is rebuilt.
+pub struct Repo {
+    /// The copy's root.
+    pub dir: PathBuf,
+}
+
+impl Repo {
+    /// A fresh copy (everything but `target/` is replaced), committed to a new git repository.
+    pub fn new() -> Repo {
+        let dest = target_dir().join("selftest").join("repo");
+        if let Ok(entries) = std::fs::read_dir(&dest) {
+            for e in entries.flatten() {
+                if e.file_name() != "target" {
+                    let p = e.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
+                }
+            }
+        }
+        // A new learner: no results files from an earlier run in the kept `target/` either.
+        let _ = std::fs::remove_dir_all(dest.join("target").join("kata"));
+        copy_repo_tree(root(), &dest, false);
+        let repo = Repo { dir: dest };
+        repo.git(&["init", "-q"]);
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-q", "-m", "The katas as shipped"]);
+        repo
+    }
+
+    /// `path` (relative to the copy's root) in the copy.
+    pub fn path(&self, path: &str) -> PathBuf {
+        self.dir.join(path)
+    }
+
+    /// Runs `cargo kata <args>` in the copy.
+    pub fn kata(&self, args: &[&str]) -> Run {
+        kata_in(&self.dir, args, &[])
+    }
+
+    /// Runs `git <args>` in the copy (with a fixed identity, no signing, no hooks from outside)
+    /// and returns its stdout; panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .current_dir(&self.dir)
+            .args([
+                "-c",
+                "user.name=kata selftest",
+                "-c",
+                "user.email=selftest@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "core.hooksPath=/dev/null",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Writes the reference solution of `kata` into the copy's learner crate (the package keeps
+    /// its learner name), so that it passes every stage.
+    pub fn write_reference_into_kata(&self, kata: &str) {
+        let solution = self.dir.join("solutions").join(kata);
+        let kata_dir = self.dir.join("katas").join(kata);
+        std::fs::copy(solution.join("src/lib.rs"), kata_dir.join("src/lib.rs"))
+            .expect("copy lib.rs");
+        let manifest = std::fs::read_to_string(solution.join("Cargo.toml")).expect("manifest");
+        let manifest = manifest.replace(
+            &format!("name = \"{kata}-solution\""),
+            &format!("name = \"{kata}-kata\""),
+        );
+        std::fs::write(kata_dir.join("Cargo.toml"), manifest).expect("write manifest");
+    }
+
+    /// The copy's progress file, parsed (`Null` when there is none).
+    pub fn progress(&self) -> serde_json::Value {
+        match std::fs::read(self.path("kata-progress.json")) {
+            Ok(bytes) => serde_json::from_slice(&bytes).expect("progress is JSON"),
+            Err(_) => serde_json::Value::Null,
+        }
+    }
+}
+
+/// Copies `from` to `to`, leaving out `target/`, `.git/` and the learner's state. Files outside
+/// `katas/` keep their modification time (see [`Repo`]); `in_katas` says where we are.
+fn copy_repo_tree(from: &Path, to: &Path, in_katas: bool) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let name = e.file_name();
+        let n = name.to_string_lossy();
+        if n == "target"
+            || n == ".git"
+            || n == ".kata-backups"
+            || n.starts_with("kata-progress.json")
+        {
+            continue;
+        }
+        let p = e.path();
+        let dest = to.join(&name);
+        if p.is_dir() {
+            copy_repo_tree(&p, &dest, in_katas || (from == root() && n == "katas"));
+        } else {
+            std::fs::copy(&p, &dest).expect("copy");
+            if !in_katas {
+                if let Ok(modified) = e.metadata().and_then(|m| m.modified()) {
+                    let _ = std::fs::File::options()
+                        .write(true)
+                        .open(&dest)
+                        .and_then(|f| f.set_modified(modified));
+                }
+            }
+        }
+    }
+}

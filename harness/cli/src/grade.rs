@@ -85,7 +85,8 @@ fn loom_limit(stage: Stage) -> Duration {
     }
 }
 
-fn toolchain() -> Toolchain {
+/// The rustc and cargo versions, as they print them.
+pub fn toolchain() -> Toolchain {
     let version = |tool: &str| {
         Command::new(tool)
             .arg("--version")
@@ -171,13 +172,13 @@ pub fn grade(
             }
         }
         out.stage_start(stage, limit(stage, false) + loom_limit(stage));
-        let mut result = run_stage(ws, &exe, kata, target, stage, seed, false)?;
+        let mut result = run_stage(ws, &exe, kata, target, stage, seed, false, out)?;
         if stage == Stage::Concurrency && result.status != StageStatus::CouldNotGrade {
             if let Some(why) = loom_failed {
                 result.status = StageStatus::CouldNotGrade;
                 result.message = Some(why);
             } else if let Some(loom_exe) = &loom_exe {
-                let loom = run_stage(ws, loom_exe, kata, target, stage, seed, true)?;
+                let loom = run_stage(ws, loom_exe, kata, target, stage, seed, true, out)?;
                 merge(&mut result, loom);
             }
             if *target == Target::Learner {
@@ -218,6 +219,12 @@ fn finish(ws: &Workspace, mut report: Report, started: Instant, out: &Out) -> Re
     }
     report.duration_ms = started.elapsed().as_millis() as u64;
     let path = results::write(&ws.results_dir(), &report)?;
+    if report.implementation == "learner" {
+        // Progress is the learner's; a failure to record it must not lose the grade.
+        if let Err(e) = crate::progress::record_grade(ws, &report) {
+            out.line(&format!("warning: could not record progress: {e:#}"));
+        }
+    }
     out.summary(&report, &path, &ws.root);
     Ok(report)
 }
@@ -296,6 +303,7 @@ fn sync_warning(dir: &Path) -> Option<String> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_stage(
     ws: &Workspace,
     exe: &Path,
@@ -304,6 +312,7 @@ fn run_stage(
     stage: Stage,
     seed: u64,
     loom: bool,
+    out: &Out,
 ) -> Result<StageResult> {
     let limit = limit(stage, loom);
     let events_dir = ws.events_dir();
@@ -353,6 +362,8 @@ fn run_stage(
             let _ = child.kill();
             break child.wait()?;
         }
+        // The spinner, on a terminal: a frame every 100 ms.
+        out.tick();
         std::thread::sleep(Duration::from_millis(20));
     };
     let took = start.elapsed();

@@ -9,12 +9,24 @@
 //! - [`build`]: `cargo build` of the runner, and the compiler's messages when it fails;
 //! - [`grade`]: the stages, the child processes, timeouts and crashes;
 //! - [`results`]: the results file (JSON) and its schema;
-//! - [`render`]: what the learner reads.
+//! - [`render`]: what the learner reads;
+//! - [`leaderboard`]: the benchmark leaderboards and `cargo kata leaderboard`.
+//! - [`watch`]: `cargo kata watch`, grading on every save.
+//! - the learner's loop: [`progress`] (`kata-progress.json`), [`status`] (`cargo kata` alone),
+//!   [`hints`] (`cargo kata hint`), [`reset`] (`cargo kata reset`), [`solution`].
 
+mod bench;
 mod build;
 mod grade;
+mod hints;
+mod leaderboard;
+mod progress;
 mod render;
+mod reset;
 mod results;
+mod solution;
+mod status;
+mod watch;
 mod workspace;
 
 use std::process::ExitCode;
@@ -33,11 +45,12 @@ use crate::results::Verdict;
     bin_name = "cargo kata",
     version,
     about,
-    after_help = "Examples:\n  cargo kata list\n  cargo kata check lru\n  cargo kata check lru --stage properties\n  cargo kata check --all --solution"
+    after_help = "Examples:\n  cargo kata              (your progress, and what to do next)\n  cargo kata hint lru\n  cargo kata list\n  cargo kata check lru\n  cargo kata check lru --stage properties\n  cargo kata check --all --solution"
 )]
 struct Cli {
+    /// Without a command: your progress in every kata, and what to do next.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -53,6 +66,73 @@ Exit status: 0 every stage graded passed, 1 a stage failed, 2 the kata could not
 (it does not compile, a stage timed out, or no check ran)."
     )]
     Check(CheckArgs),
+    /// Grades a kata at start and again on every save, on one compact screen; keys: r re-run,
+    /// h next hint, n next kata, q quit.
+    #[command(
+        after_help = "Examples:\n  cargo kata watch\n  cargo kata watch token-bucket\n  cargo kata watch lru --poll\n\n\
+Without a kata: the first one not solved yet. When stdin is not a terminal, keys are read as\n\
+lines (`q` then Enter), so that the watch can be scripted."
+    )]
+    Watch(WatchArgs),
+    /// Shows the next hint for a kata: for the first stage your code has not passed, the next
+    /// level you have not seen (a nudge, a direction, the key idea, sometimes the pitfall).
+    #[command(
+        after_help = "Examples:\n  cargo kata hint lru\n  cargo kata hint lru --stage concurrency\n  cargo kata hint token-bucket --stage examples --level 2\n\n\
+Hints are in katas/<kata>/HINTS.md; the levels you have seen are kept in kata-progress.json."
+    )]
+    Hint(hints::HintArgs),
+    /// Restores a kata's stub as shipped, after backing your crate up to
+    /// .kata-backups/<kata>/<timestamp>/; clears the kata's passed stages (not the hints seen).
+    #[command(
+        after_help = "Examples:\n  cargo kata reset lru\n  cargo kata reset token-bucket --from 4ab8038\n\n\
+The stub is katas/<kata>/ at the newest commit whose src/lib.rs is still all todo!()s,\n\
+so it works after you commit your own work. A deleted kata folder is restored too."
+    )]
+    Reset(reset::ResetArgs),
+    /// Shows the reference solution beside your code (a diff), once your crate passes every stage.
+    #[command(
+        after_help = "Examples:\n  cargo kata solution lru\n  cargo kata solution lru --paths\n  cargo kata solution token-bucket --force"
+    )]
+    Solution(solution::SolutionArgs),
+    /// Times your crate against the reference and well-known crates on the kata's workloads,
+    /// after regrading it with fresh random inputs, and records the ratios on the leaderboard.
+    #[command(
+        after_help = "Examples:\n  cargo kata bench lru --quick\n  cargo kata bench token-bucket --workload uncontended\n  cargo kata bench lru --solution --no-record\n\n\
+A crate that fails any stage on the fresh inputs is not timed (DNF, exit status 1).\n\
+Ratios are to the reference measured in the same run; read 0.95-1.05 as a tie."
+    )]
+    Bench(BenchArgs),
+    /// Shows the benchmark leaderboards (benches/leaderboards/<kata>.jsonl), ranked per workload
+    /// by the ratio to the reference, or writes them as a self-contained HTML page.
+    #[command(
+        after_help = "Examples:\n  cargo kata leaderboard\n  cargo kata leaderboard lru\n  cargo kata leaderboard lru --html /tmp/lru.html\n  cargo kata leaderboard lru --from ../classmate/benches/leaderboards/lru.jsonl\n\n\
+Entries are recorded by `cargo kata bench <kata>` when your crate passes."
+    )]
+    Leaderboard(leaderboard::LeaderboardArgs),
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// The kata to benchmark (see `cargo kata list`).
+    kata: String,
+    /// Short runs, about a second per contender and workload (under a minute per kata).
+    #[arg(long)]
+    quick: bool,
+    /// Time the reference and the peer crates only (no regrade, no leaderboard entry).
+    #[arg(long)]
+    solution: bool,
+    /// Only this workload (repeatable), e.g. `read-heavy`.
+    #[arg(long = "workload", value_name = "WORKLOAD")]
+    workloads: Vec<String>,
+    /// Your name on the leaderboard (default: `git config user.name`).
+    #[arg(long, value_name = "NAME")]
+    who: Option<String>,
+    /// Do not record this run on the leaderboard.
+    #[arg(long)]
+    no_record: bool,
+    /// Seed of the regrade before timing (default: a fresh one each run).
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 #[derive(Args)]
@@ -77,6 +157,21 @@ struct CheckArgs {
     /// Grade one of the repository's known-wrong implementations (for the grader's own tests).
     #[arg(long, hide = true, conflicts_with = "solution")]
     mutant: Option<String>,
+    /// Grade your crate even if it is unchanged since it passed every stage.
+    #[arg(long)]
+    fresh: bool,
+    /// Progress as JSON lines on stderr instead of text (for `cargo kata watch`).
+    #[arg(long, hide = true)]
+    live_events: bool,
+}
+
+#[derive(Args)]
+struct WatchArgs {
+    /// The kata to watch (default: the first one not solved yet).
+    kata: Option<String>,
+    /// Poll the kata's files every 0.5 s instead of using file-system events.
+    #[arg(long)]
+    poll: bool,
 }
 
 fn main() -> ExitCode {
@@ -92,12 +187,45 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let ws = workspace::Workspace::locate()?;
-    match cli.command {
+    let Some(command) = cli.command else {
+        status::show(&ws);
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::Hint(args) => hints::command(&ws, &args),
+        Command::Reset(args) => reset::command(&ws, &args),
+        Command::Solution(args) => solution::command(&ws, &args),
         Command::List => {
             render::list(&ws);
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => check(&ws, args),
+        Command::Watch(args) => watch::run(
+            &ws,
+            watch::Options {
+                kata: args.kata,
+                poll: args.poll,
+            },
+        ),
+        Command::Leaderboard(args) => {
+            leaderboard::command(&ws.root, &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => {
+            let kata = catalogue::find(&args.kata).ok_or_else(|| unknown_kata(&args.kata))?;
+            bench::run(
+                &ws,
+                kata,
+                &bench::Options {
+                    quick: args.quick,
+                    solution: args.solution,
+                    workloads: args.workloads,
+                    who: args.who,
+                    no_record: args.no_record,
+                    seed: args.seed,
+                },
+            )
+        }
     }
 }
 
@@ -132,11 +260,23 @@ fn check(ws: &workspace::Workspace, args: CheckArgs) -> Result<ExitCode> {
         (None, true) => Target::Solution,
         (None, false) => Target::Learner,
     };
-    let out = render::Out::new(args.json);
+    let out = if args.live_events {
+        render::Out::events()
+    } else {
+        render::Out::new(args.json)
+    };
     let mut worst = Verdict::Passed;
     let mut all = Vec::new();
+    // A full learner check of a kata unchanged since it passed every stage is not redone.
+    let reuse = target == Target::Learner && args.stage.is_none() && args.seed.is_none();
     for kata in katas {
-        let report = grade::grade(ws, kata, &target, &stages, args.seed, &out)?;
+        let unchanged = (reuse && !args.fresh)
+            .then(|| progress::unchanged_since_passed(ws, kata, &out))
+            .flatten();
+        let report = match unchanged {
+            Some(report) => report,
+            None => grade::grade(ws, kata, &target, &stages, args.seed, &out)?,
+        };
         worst = worst.max(report.verdict);
         all.push(report);
     }

@@ -2,12 +2,19 @@
 //!
 //! Plain text, one line per step, colour only on a terminal and never when `NO_COLOR` is set. With
 //! `--json`, all of this goes to stderr and stdout carries only the JSON.
+//!
+//! On a terminal, a running stage is one spinner line (`⠙ [4/5] quality  12.3 s`) redrawn about
+//! ten times a second and replaced by its verdict; elsewhere (a pipe, a file) the output is plain
+//! lines, with no carriage return or escape code. For `cargo kata watch`, which draws its own
+//! screen, [`Out::events`] prints no text at all but [`LiveEvent`]s, one JSON object a line.
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kata_core::catalogue::{Kata, Stage, KATAS};
+use serde::{Deserialize, Serialize};
 
 use crate::grade::Target;
 use crate::results::{self, Report, StageResult, StageStatus, Verdict};
@@ -17,14 +24,71 @@ use crate::workspace::Workspace;
 pub struct Out {
     to_stderr: bool,
     color: bool,
+    /// On a terminal: the running stage is a spinner line, redrawn by [`Out::tick`].
+    live: bool,
+    /// For `cargo kata watch`: [`LiveEvent`]s on stderr instead of text.
+    events: bool,
+    /// The stage running now, for the spinner.
+    running: RefCell<Option<Running>>,
 }
 
-const GREEN: &str = "\x1b[32m";
-const RED: &str = "\x1b[31m";
-const YELLOW: &str = "\x1b[33m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+/// The spinner's frames.
+pub const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/// How often the spinner line is redrawn.
+const FRAME: Duration = Duration::from_millis(100);
+
+/// The stage the spinner shows.
+struct Running {
+    label: String,
+    limit: Duration,
+    started: Instant,
+    frames: usize,
+    drawn: Instant,
+    /// Characters on the spinner line, to blank it with spaces (no escape code).
+    width: usize,
+}
+
+/// What a grading run is doing, as [`Out::events`] prints it for `cargo kata watch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum LiveEvent {
+    /// A build starts (`what` is empty, or ` for loom`).
+    Building {
+        /// Which build.
+        what: String,
+    },
+    /// The build succeeded.
+    Built,
+    /// The build failed: the compiler's messages, the learner's file first.
+    BuildFailed {
+        /// Rendered compiler errors.
+        messages: Vec<String>,
+        /// Cargo's own error output.
+        stderr: String,
+    },
+    /// A stage starts.
+    StageStart {
+        /// Its name.
+        stage: String,
+        /// Its position, from 1.
+        index: usize,
+    },
+    /// A stage is done.
+    StageDone {
+        /// Its name.
+        stage: String,
+        /// How it went.
+        status: StageStatus,
+    },
+}
+
+pub const GREEN: &str = "\x1b[32m";
+pub const RED: &str = "\x1b[31m";
+pub const YELLOW: &str = "\x1b[33m";
+pub const BOLD: &str = "\x1b[1m";
+pub const DIM: &str = "\x1b[2m";
+pub const RESET: &str = "\x1b[0m";
 
 impl Out {
     /// Output for a run; `json` sends human output to stderr.
@@ -38,6 +102,31 @@ impl Out {
         Out {
             to_stderr: json,
             color: terminal && !no_color,
+            live: terminal,
+            events: false,
+            running: RefCell::new(None),
+        }
+    }
+
+    /// Output for `cargo kata watch`'s grading process: no text, [`LiveEvent`]s on stderr.
+    pub fn events() -> Out {
+        Out {
+            to_stderr: true,
+            color: false,
+            live: false,
+            events: true,
+            running: RefCell::new(None),
+        }
+    }
+
+    fn emit(&self, event: LiveEvent) {
+        if self.events {
+            if let Ok(mut line) = serde_json::to_string(&event) {
+                line.push('\n');
+                let mut e = std::io::stderr().lock();
+                let _ = e.write_all(line.as_bytes());
+                let _ = e.flush();
+            }
         }
     }
 
@@ -46,7 +135,8 @@ impl Out {
         self.color
     }
 
-    fn paint(&self, style: &str, text: &str) -> String {
+    /// `text` in `style` when colour is on.
+    pub fn paint(&self, style: &str, text: &str) -> String {
         if self.color {
             format!("{style}{text}{RESET}")
         } else {
@@ -55,6 +145,9 @@ impl Out {
     }
 
     fn print(&self, text: &str) {
+        if self.events {
+            return;
+        }
         if self.to_stderr {
             let mut e = std::io::stderr().lock();
             let _ = e.write_all(text.as_bytes());
@@ -66,7 +159,8 @@ impl Out {
         }
     }
 
-    fn line(&self, text: &str) {
+    /// Prints `text` and a newline.
+    pub fn line(&self, text: &str) {
         self.print(&format!("{text}\n"));
     }
 
@@ -86,11 +180,13 @@ impl Out {
 
     /// Before a build.
     pub fn building(&self, what: &str) {
+        self.emit(LiveEvent::Building { what: what.into() });
         self.print(&format!("  building{what} ... "));
     }
 
     /// After a build.
     pub fn built(&self, took: Duration) {
+        self.emit(LiveEvent::Built);
         self.line(&format!("done ({:.1} s)", took.as_secs_f64()));
     }
 
@@ -103,6 +199,10 @@ impl Out {
         messages: &[String],
         stderr: &str,
     ) {
+        self.emit(LiveEvent::BuildFailed {
+            messages: messages.to_vec(),
+            stderr: stderr.into(),
+        });
         self.line(&self.paint(RED, "failed"));
         if messages.is_empty() {
             self.line(stderr.trim_end());
@@ -122,22 +222,90 @@ impl Out {
         self.line(&self.paint(YELLOW, &hint));
     }
 
-    /// Before a stage runs.
+    /// Before a stage runs: its line, or on a terminal the first frame of its spinner.
     pub fn stage_start(&self, stage: Stage, limit: Duration) {
         let index = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0) + 1;
+        self.emit(LiveEvent::StageStart {
+            stage: stage.name().into(),
+            index,
+        });
         let name = if stage == Stage::Concurrency {
             "concurrency (stress + loom)".to_owned()
         } else {
             stage.to_string()
         };
+        let label = format!("[{index}/5] {name}");
+        if self.live {
+            let now = Instant::now();
+            *self.running.borrow_mut() = Some(Running {
+                label,
+                limit,
+                started: now,
+                frames: 0,
+                drawn: now,
+                width: 0,
+            });
+            self.draw_spinner();
+        } else {
+            self.print_stage_prefix(&label, limit);
+        }
+    }
+
+    fn print_stage_prefix(&self, label: &str, limit: Duration) {
         self.print(&format!(
-            "  [{index}/5] {name:<28} {}",
+            "  {label:<34} {}",
             self.paint(DIM, &format!("(limit {:>3} s) ", limit.as_secs()))
         ));
     }
 
+    /// While a stage runs: redraws the spinner line when a frame is due (on a terminal only).
+    /// Cheap; call it as often as you like.
+    pub fn tick(&self) {
+        let due = self
+            .running
+            .borrow()
+            .as_ref()
+            .is_some_and(|r| r.drawn.elapsed() >= FRAME);
+        if due {
+            self.draw_spinner();
+        }
+    }
+
+    fn draw_spinner(&self) {
+        let mut running = self.running.borrow_mut();
+        let Some(r) = running.as_mut() else { return };
+        let text = format!(
+            "  {} {:<34} {:>6.1} s  (limit {} s)",
+            SPINNER[r.frames % SPINNER.len()],
+            r.label,
+            r.started.elapsed().as_secs_f64(),
+            r.limit.as_secs()
+        );
+        let width = text.chars().count();
+        // Spaces, not an erase escape, blank what is left of a longer frame: NO_COLOR means none.
+        let pad = " ".repeat(r.width.saturating_sub(width));
+        r.frames += 1;
+        r.drawn = Instant::now();
+        r.width = width;
+        drop(running);
+        self.print(&format!("\r{text}{pad}"));
+    }
+
+    /// Blanks the spinner line and prints the stage's plain prefix in its place.
+    fn end_spinner(&self) {
+        if let Some(r) = self.running.borrow_mut().take() {
+            self.print(&format!("\r{}\r", " ".repeat(r.width)));
+            self.print_stage_prefix(&r.label, r.limit);
+        }
+    }
+
     /// After a stage (both halves, for concurrency): its verdict and, when it did not pass, why.
     pub fn stage_done(&self, kata: &Kata, r: &StageResult, seed: u64) {
+        self.end_spinner();
+        self.emit(LiveEvent::StageDone {
+            stage: r.name.clone(),
+            status: r.status,
+        });
         let passed = r.tests.iter().filter(|t| t.status == "passed").count()
             + r.measurements.iter().filter(|m| m.passed).count();
         let total = r.tests.len() + r.measurements.len();
