@@ -1,8 +1,8 @@
 //! `cargo kata bench` as a learner runs it: a crate that fails is a DNF and is not timed; a
 //! correct one is timed against the reference and the peer crates and recorded on the board.
 //!
-//! The copy of the repository is the one `tests/cli.rs` uses ("cli"): Cargo runs test binaries
-//! one at a time, so they never edit it at once, and sharing it shares its build.
+//! Tests that change the learner's crate work on the shared copy of the repository
+//! (`common::Copy`).
 
 mod common;
 
@@ -25,7 +25,7 @@ fn bad_input_gets_a_clear_error() {
 #[test]
 fn a_crate_that_fails_a_stage_is_dnf_and_not_timed() {
     let _serial = serial();
-    let copy = Copy::new("cli");
+    let copy = Copy::new();
     let run = kata_in(copy.path(), &["bench", "lru", "--quick"], &[]);
     assert_eq!(run.code, 1, "{}", run.all());
     assert_mentions(
@@ -51,7 +51,7 @@ fn a_crate_that_fails_a_stage_is_dnf_and_not_timed() {
 #[test]
 fn a_correct_crate_is_timed_against_reference_and_peers_and_recorded() {
     let _serial = serial();
-    let copy = Copy::new("cli");
+    let copy = Copy::new();
     copy.solve("lru");
     let run = kata_in(
         copy.path(),
@@ -119,6 +119,16 @@ fn the_solution_bench_times_reference_and_peers_and_explains_the_peers_that_diff
             "reference",
             "governor",
             "ratelimit",
+        ],
+    );
+    // Both peers round tokens differently from the exact bucket: each is marked, with why.
+    assert_mentions(
+        &run.stdout,
+        &[
+            "governor †",
+            "ratelimit †",
+            "whole number of nanoseconds",
+            "millionths",
         ],
     );
     assert!(!run.stdout.contains("yours"), "{}", run.stdout);

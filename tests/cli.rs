@@ -223,12 +223,12 @@ fn a_run_of_zero_checks_could_not_be_graded() {
 #[test]
 fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     let _serial = serial();
-    let copy = Copy::new("cli");
-    let lib = copy.0.join("katas/lru/src/lib.rs");
+    let copy = Copy::new();
+    let lib = copy.file("katas/lru/src/lib.rs");
     let mut text = std::fs::read_to_string(&lib).expect("stub");
     text.push_str("\nfn half_written( {\n");
     std::fs::write(&lib, text).expect("write");
-    let run = kata_in(&copy.0, &["check", "lru"], &[]);
+    let run = kata_in(copy.path(), &["check", "lru"], &[]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert_mentions(
         &run.stdout,
@@ -239,7 +239,7 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
         ],
     );
 
-    let run = kata_in(&copy.0, &["check", "token-bucket"], &[]);
+    let run = kata_in(copy.path(), &["check", "token-bucket"], &[]);
     assert_eq!(
         run.code,
         1,
@@ -248,7 +248,7 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     );
     assert_mentions(&run.stdout, &["NOT YET IMPLEMENTED"]);
 
-    let run = kata_in(&copy.0, &["check", "--all", "--json"], &[]);
+    let run = kata_in(copy.path(), &["check", "--all", "--json"], &[]);
     assert_eq!(run.code, 2, "{}", run.all());
     let reports = run.json();
     assert_eq!(reports[0]["verdict"], "could-not-grade");
@@ -280,11 +280,11 @@ fn single_stage_runs_add_up_to_the_learners_progress() {
 #[test]
 fn a_learner_who_writes_the_reference_passes_every_stage_of_every_kata() {
     let _serial = serial();
-    let copy = Copy::new("cli");
+    let copy = Copy::new();
     for k in kata_core::catalogue::KATAS {
         copy.solve(k.name);
     }
-    let run = kata_in(&copy.0, &["check", "--all", "--json"], &[]);
+    let run = kata_in(copy.path(), &["check", "--all", "--json"], &[]);
     assert_eq!(run.code, 0, "{}", run.all());
     for report in run.json().as_array().expect("one report per kata") {
         assert_eq!(report["implementation"], "learner");

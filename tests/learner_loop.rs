@@ -1,16 +1,16 @@
 //! The learner's loop as a learner runs it: `cargo kata` (the status screen), `hint`, `reset`,
 //! `solution`, the progress file, and `check` skipping a kata unchanged since it passed.
 //!
-//! Every test works on a copy of the repository with its own git history (`common::Repo`), never
+//! Every test works on a copy of the repository with its own git history (`common::Copy`), never
 //! on the real `katas/`. Grading is limited to `--stage examples` except in one test, which grades
 //! the reference in full once.
 
 mod common;
 
-use common::{assert_mentions, serial, Repo};
+use common::{assert_mentions, serial, Copy};
 
 /// The original stub of `kata` in the copy, as committed there.
-fn stub(repo: &Repo, kata: &str) -> String {
+fn stub(repo: &Copy, kata: &str) -> String {
     repo.git(&["show", &format!("HEAD:katas/{kata}/src/lib.rs")])
 }
 
@@ -28,10 +28,10 @@ fn hint_level(stdout: &str) -> (usize, usize) {
 
 /// Runs the copy's grader binary directly (built by an earlier `cargo kata` in the copy), as a
 /// learner must when Cargo cannot load the workspace.
-fn cli(repo: &Repo, args: &[&str]) -> common::Run {
-    let exe = repo.path("target/debug/kata-cli");
+fn cli(repo: &Copy, args: &[&str]) -> common::Run {
+    let exe = repo.file("target/debug/kata-cli");
     let out = std::process::Command::new(&exe)
-        .current_dir(&repo.dir)
+        .current_dir(repo.path())
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
@@ -63,7 +63,7 @@ fn solved_progress(kata: &str, hash: &str) -> String {
 #[test]
 fn hints_come_one_level_at_a_time_and_are_remembered() {
     let _serial = serial();
-    let repo = Repo::new();
+    let repo = Copy::new();
     // A new learner: no progress, so the first stage not passed is examples, level 1.
     let mut expected = 1;
     let total = loop {
@@ -131,8 +131,8 @@ fn hints_come_one_level_at_a_time_and_are_remembered() {
 #[test]
 fn a_corrupt_progress_file_is_moved_aside_and_rebuilt_from_the_results() {
     let _serial = serial();
-    let repo = Repo::new();
-    repo.write_reference_into_kata("lru");
+    let repo = Copy::new();
+    repo.solve("lru");
     let run = repo.kata(&["check", "lru", "--stage", "examples", "--json"]);
     assert_eq!(run.code, 0, "{}", run.all());
     let hash = run.json()["source_hash"].as_str().unwrap().to_owned();
@@ -146,7 +146,7 @@ fn a_corrupt_progress_file_is_moved_aside_and_rebuilt_from_the_results() {
         .into_iter()
         .enumerate()
     {
-        std::fs::write(repo.path("kata-progress.json"), garbage).unwrap();
+        std::fs::write(repo.file("kata-progress.json"), garbage).unwrap();
         let run = repo.kata(&["hint", "lru"]);
         assert_eq!(run.code, 0, "the command still works:\n{}", run.all());
         assert_mentions(
@@ -159,7 +159,7 @@ fn a_corrupt_progress_file_is_moved_aside_and_rebuilt_from_the_results() {
         );
         // Examples passed (rebuilt), so the hint is for the next stage.
         assert_mentions(&run.stdout, &["properties stage of lru", "Hint 1 of"]);
-        let aside: Vec<std::path::PathBuf> = std::fs::read_dir(&repo.dir)
+        let aside: Vec<std::path::PathBuf> = std::fs::read_dir(repo.path())
             .unwrap()
             .flatten()
             .map(|e| e.path())
@@ -192,17 +192,17 @@ fn a_corrupt_progress_file_is_moved_aside_and_rebuilt_from_the_results() {
 #[test]
 fn reset_backs_up_the_learners_work_then_restores_the_stub() {
     let _serial = serial();
-    let repo = Repo::new();
+    let repo = Copy::new();
     let shipped = stub(&repo, "lru");
-    let lib = repo.path("katas/lru/src/lib.rs");
+    let lib = repo.file("katas/lru/src/lib.rs");
     let mine = shipped.replace("todo!(\"LruCache::len\")", "0 // my work in progress");
     std::fs::write(&lib, &mine).unwrap();
-    std::fs::write(repo.path("katas/lru/src/notes.rs"), "//! My notes.\n").unwrap();
+    std::fs::write(repo.file("katas/lru/src/notes.rs"), "//! My notes.\n").unwrap();
     // The learner commits their work: HEAD no longer holds the stub.
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "my lru so far"]);
     std::fs::write(
-        repo.path("kata-progress.json"),
+        repo.file("kata-progress.json"),
         solved_progress("lru", "0123456789abcdef"),
     )
     .unwrap();
@@ -219,7 +219,7 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
         ],
     );
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), shipped);
-    assert!(!repo.path("katas/lru/src/notes.rs").exists());
+    assert!(!repo.file("katas/lru/src/notes.rs").exists());
     // Passed stages cleared, hints seen kept.
     let p = repo.progress();
     assert_eq!(p["katas"]["lru"]["passed"], serde_json::json!({}));
@@ -230,7 +230,7 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
 
     let second = repo.kata(&["reset", "lru"]);
     assert_eq!(second.code, 0, "{}", second.all());
-    let mut backups: Vec<std::path::PathBuf> = std::fs::read_dir(repo.path(".kata-backups/lru"))
+    let mut backups: Vec<std::path::PathBuf> = std::fs::read_dir(repo.file(".kata-backups/lru"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
@@ -270,7 +270,7 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
 
     // A botched manifest or a deleted kata folder stops Cargo from loading the workspace, so
     // `cargo kata` cannot start; the grader binary that earlier runs built still can.
-    let manifest = repo.path("katas/lru/Cargo.toml");
+    let manifest = repo.file("katas/lru/Cargo.toml");
     let shipped_manifest = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, "[package\nname = ").unwrap();
     let run = cli(&repo, &["reset", "lru"]);
@@ -280,7 +280,7 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
         shipped_manifest
     );
 
-    std::fs::remove_dir_all(repo.path("katas/lru")).unwrap();
+    std::fs::remove_dir_all(repo.file("katas/lru")).unwrap();
     let run = cli(&repo, &["reset", "lru"]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert_mentions(
@@ -292,18 +292,18 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
         std::fs::read_to_string(&manifest).unwrap(),
         shipped_manifest
     );
-    assert!(repo.path("katas/lru/HINTS.md").is_file());
+    assert!(repo.file("katas/lru/HINTS.md").is_file());
     assert_eq!(repo.kata(&["list"]).code, 0, "cargo kata works again");
 
     // Without git history to find the stub in, reset refuses and touches nothing.
     std::fs::write(&lib, &mine).unwrap();
-    std::fs::remove_dir_all(repo.path(".git")).unwrap();
+    std::fs::remove_dir_all(repo.file(".git")).unwrap();
     let run = common::kata_in(
-        &repo.dir,
+        repo.path(),
         &["reset", "lru"],
         &[(
             "GIT_CEILING_DIRECTORIES",
-            &repo.dir.parent().unwrap().to_string_lossy(),
+            &repo.path().parent().unwrap().to_string_lossy(),
         )],
     );
     assert_eq!(run.code, 2, "{}", run.all());
@@ -317,7 +317,7 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
 #[test]
 fn an_unchanged_solved_kata_is_not_graded_again_unless_fresh() {
     let _serial = serial();
-    let repo = Repo::new();
+    let repo = Copy::new();
     // The stub's source hash, from a results file; then progress that says it passed
     // everything on that very source.
     let run = repo.kata(&["check", "lru", "--stage", "examples", "--json"]);
@@ -325,7 +325,7 @@ fn an_unchanged_solved_kata_is_not_graded_again_unless_fresh() {
     let mut report = run.json();
     let hash = report["source_hash"].as_str().unwrap().to_owned();
     std::fs::write(
-        repo.path("kata-progress.json"),
+        repo.file("kata-progress.json"),
         solved_progress("lru", &hash),
     )
     .unwrap();
@@ -335,7 +335,7 @@ fn an_unchanged_solved_kata_is_not_graded_again_unless_fresh() {
     for s in report["stages"].as_array_mut().unwrap() {
         s["status"] = "passed".into();
     }
-    let results = repo.path("target/kata/results/lru.json");
+    let results = repo.file("target/kata/results/lru.json");
     std::fs::write(&results, serde_json::to_vec_pretty(&report).unwrap()).unwrap();
     let run = repo.kata(&["check", "lru", "--json"]);
     assert_eq!(run.code, 0, "{}", run.all());
@@ -370,11 +370,11 @@ fn an_unchanged_solved_kata_is_not_graded_again_unless_fresh() {
 #[test]
 fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows() {
     let _serial = serial();
-    let repo = Repo::new();
+    let repo = Copy::new();
     let env = [("NO_COLOR", "1")];
 
     // Before anything: the status screen says where to start.
-    let status = common::kata_in(&repo.dir, &[], &env);
+    let status = common::kata_in(repo.path(), &[], &env);
     assert_eq!(status.code, 0, "{}", status.all());
     assert_mentions(
         &status.stdout,
@@ -417,7 +417,7 @@ fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows()
     // A stub graded: examples failed on a todo!().
     let run = repo.kata(&["check", "lru", "--stage", "examples"]);
     assert_eq!(run.code, 1, "{}", run.all());
-    let status = common::kata_in(&repo.dir, &[], &env);
+    let status = common::kata_in(repo.path(), &[], &env);
     assert_mentions(
         &status.stdout,
         &[
@@ -429,7 +429,7 @@ fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows()
     );
 
     // The reference, graded in full, passes and unlocks the solution.
-    repo.write_reference_into_kata("lru");
+    repo.solve("lru");
     let run = repo.kata(&["check", "lru"]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert_mentions(&run.stdout, &["Grading lru", "[5/5]", "every stage passed"]);
@@ -449,7 +449,7 @@ fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows()
     );
     assert!(!run.stdout.contains("Grading"), "{}", run.stdout);
 
-    let status = common::kata_in(&repo.dir, &[], &env);
+    let status = common::kata_in(repo.path(), &[], &env);
     assert_mentions(
         &status.stdout,
         &[
@@ -462,11 +462,11 @@ fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows()
     );
 
     // Changed since: stale, and the solution locks again.
-    let lib = repo.path("katas/lru/src/lib.rs");
+    let lib = repo.file("katas/lru/src/lib.rs");
     let mut text = std::fs::read_to_string(&lib).unwrap();
     text.push_str("\n// tidied\n");
     std::fs::write(&lib, text).unwrap();
-    let status = common::kata_in(&repo.dir, &[], &env);
+    let status = common::kata_in(repo.path(), &[], &env);
     assert_mentions(&status.stdout, &["stale: changed since the last grade"]);
     let run = repo.kata(&["solution", "lru"]);
     assert_eq!(run.code, 2, "{}", run.all());

@@ -47,7 +47,7 @@ fn have_tmux() -> bool {
 
 /// A copy of the repository with the katas as shipped and no learner state.
 fn fresh_copy() -> Copy {
-    let copy = Copy::new("watch");
+    let copy = Copy::new();
     let _ = std::fs::remove_file(copy.path().join("kata-progress.json"));
     copy
 }

@@ -91,85 +91,23 @@ pub fn assert_mentions(text: &str, needles: &[&str]) {
     }
 }
 
-/// A copy of the repository's files (without `.git` and `target/`) in
-/// `target/selftest/<name>/repo`, for tests that must change a kata. Each test binary uses its
-/// own `name`, so that two of them never edit one copy. The copy's own `target/` is kept from run
-/// to run, so only the first run compiles dependencies.
-pub struct Copy(pub PathBuf);
+/// A copy of the repository's files in `target/selftest/repo`, for tests that change a kata or
+/// the learner's state, with a git history of its own: one commit of the files as copied, so that
+/// `cargo kata reset` finds the shipped stubs there.
+///
+/// Every test binary that needs one uses this one copy: Cargo runs test binaries one at a time,
+/// and the tests of a binary take [`serial`] around it, so two tests never edit it at once, and
+/// all of them share its build. The learner's state (`kata-progress.json`, `.kata-backups/`,
+/// results files) is not kept. The copy's `target/` is kept from run to run, and files outside
+/// `katas/` keep their modification times, so that only what a test changes (under `katas/`) is
+/// rebuilt.
+pub struct Copy {
+    dir: PathBuf,
+}
 
 impl Copy {
-    /// A fresh copy named `name`: everything but its `target/` is replaced.
-    pub fn new(name: &str) -> Copy {
-        let dest = target_dir().join("selftest").join(name).join("repo");
-        if let Ok(entries) = std::fs::read_dir(&dest) {
-            for e in entries.flatten() {
-                if e.file_name() != "target" {
-                    let p = e.path();
-                    let _ = if p.is_dir() {
-                        std::fs::remove_dir_all(&p)
-                    } else {
-                        std::fs::remove_file(&p)
-                    };
-                }
-            }
-        }
-        copy_tree(root(), &dest);
-        Copy(dest)
-    }
-
-    /// The copy's root.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Makes the copy's learner crate of `kata` the reference solution (renamed to the kata's
-    /// package), as a learner who solved it would have it.
-    pub fn solve(&self, kata: &str) {
-        let solution = self.0.join("solutions").join(kata);
-        let kata_dir = self.0.join("katas").join(kata);
-        std::fs::copy(solution.join("src/lib.rs"), kata_dir.join("src/lib.rs"))
-            .expect("copy lib.rs");
-        let manifest = std::fs::read_to_string(solution.join("Cargo.toml")).expect("manifest");
-        let manifest = manifest.replace(
-            &format!("name = \"{kata}-solution\""),
-            &format!("name = \"{kata}-kata\""),
-        );
-        std::fs::write(kata_dir.join("Cargo.toml"), manifest).expect("write manifest");
-    }
-}
-
-/// Copies `from` into `to`, leaving out `target/` and `.git`.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let name = e.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let p = e.path();
-        if p.is_dir() {
-            copy_tree(&p, &to.join(&name));
-        } else {
-            std::fs::copy(&p, to.join(&name)).expect("copy");
-        }
-    }
-}
-
-/// A copy of the repository's files in `target/selftest/repo` (the folder `tests/cli.rs` uses
-/// too), for tests that change a kata or the learner's state, with a git history of its own:
-/// one commit of the files as copied, so that `cargo kata reset` finds the shipped stubs there.
-///
-/// The learner's state (`kata-progress.json`, `.kata-backups/`, results files) is not kept. The copy's
-/// `target/` is kept from run to run, and files outside `katas/` keep their modification times,
-/// so that only what a test changes (under `katas/`) is rebuilt.
-pub struct Repo {
-    /// The copy's root.
-    pub dir: PathBuf,
-}
-
-impl Repo {
     /// A fresh copy (everything but `target/` is replaced), committed to a new git repository.
-    pub fn new() -> Repo {
+    pub fn new() -> Copy {
         let dest = target_dir().join("selftest").join("repo");
         if let Ok(entries) = std::fs::read_dir(&dest) {
             for e in entries.flatten() {
@@ -186,15 +124,20 @@ impl Repo {
         // A new learner: no results files from an earlier run in the kept `target/` either.
         let _ = std::fs::remove_dir_all(dest.join("target").join("kata"));
         copy_repo_tree(root(), &dest, false);
-        let repo = Repo { dir: dest };
-        repo.git(&["init", "-q"]);
-        repo.git(&["add", "-A"]);
-        repo.git(&["commit", "-q", "-m", "The katas as shipped"]);
-        repo
+        let copy = Copy { dir: dest };
+        copy.git(&["init", "-q"]);
+        copy.git(&["add", "-A"]);
+        copy.git(&["commit", "-q", "-m", "The katas as shipped"]);
+        copy
+    }
+
+    /// The copy's root.
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
 
     /// `path` (relative to the copy's root) in the copy.
-    pub fn path(&self, path: &str) -> PathBuf {
+    pub fn file(&self, path: &str) -> PathBuf {
         self.dir.join(path)
     }
 
@@ -229,9 +172,9 @@ impl Repo {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Writes the reference solution of `kata` into the copy's learner crate (the package keeps
-    /// its learner name), so that it passes every stage.
-    pub fn write_reference_into_kata(&self, kata: &str) {
+    /// Makes the copy's learner crate of `kata` the reference solution (renamed to the kata's
+    /// package), as a learner who solved it would have it.
+    pub fn solve(&self, kata: &str) {
         let solution = self.dir.join("solutions").join(kata);
         let kata_dir = self.dir.join("katas").join(kata);
         std::fs::copy(solution.join("src/lib.rs"), kata_dir.join("src/lib.rs"))
@@ -246,7 +189,7 @@ impl Repo {
 
     /// The copy's progress file, parsed (`Null` when there is none).
     pub fn progress(&self) -> serde_json::Value {
-        match std::fs::read(self.path("kata-progress.json")) {
+        match std::fs::read(self.file("kata-progress.json")) {
             Ok(bytes) => serde_json::from_slice(&bytes).expect("progress is JSON"),
             Err(_) => serde_json::Value::Null,
         }
@@ -254,7 +197,7 @@ impl Repo {
 }
 
 /// Copies `from` to `to`, leaving out `target/`, `.git/` and the learner's state. Files outside
-/// `katas/` keep their modification time (see [`Repo`]); `in_katas` says where we are.
+/// `katas/` keep their modification time (see [`Copy`]); `in_katas` says where we are.
 fn copy_repo_tree(from: &Path, to: &Path, in_katas: bool) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("read_dir").flatten() {
