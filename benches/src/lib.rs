@@ -131,11 +131,10 @@ impl Harness {
 
     /// Registers a contender (before timing it).
     pub fn contender(&mut self, contender: Contender) {
-        let mark = match (&contender.role, contender.correct) {
-            (Role::Peer, false) => " (fails the kata's checks: marked †)",
-            _ => "",
-        };
-        progress(&format!("contender {}{mark}", contender.name));
+        if contender.role == Role::Peer {
+            let verdict = if contender.correct { "passed" } else { "failed" };
+            progress(&format!("peer\t{}\t{verdict}", contender.name));
+        }
         self.summary.contenders.push(contender);
     }
 
@@ -148,6 +147,7 @@ impl Harness {
         contender: &str,
         mut routine: impl FnMut(u64) -> Duration,
     ) {
+        progress(&format!("start\t{name}\t{contender}"));
         let samples: Rc<RefCell<Vec<(u64, Duration)>>> = Rc::default();
         let kept = Rc::clone(&samples);
         let mut group = self
@@ -174,10 +174,7 @@ impl Harness {
             max_ns: per_op.iter().copied().fold(0.0, f64::max),
             samples: n,
         };
-        progress(&format!(
-            "{name:<20} {contender:<12} {:>9.2} ns/op",
-            timing.median_ns
-        ));
+        progress(&format!("done\t{name}\t{contender}\t{}", timing.median_ns));
         match self.summary.workloads.iter_mut().find(|w| w.name == name) {
             Some(w) => w.timings.push(timing),
             None => self.summary.workloads.push(WorkloadTimings {
@@ -211,10 +208,10 @@ fn sample_size(quick: bool) -> usize {
     }
 }
 
-/// A line of progress on stderr.
+/// A line of progress on stderr, for the CLI ([`bench::PROGRESS_PREFIX`]).
 pub fn progress(line: &str) {
     let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "  {line}");
+    let _ = writeln!(e, "{}{line}", bench::PROGRESS_PREFIX);
 }
 
 /// Parses the process's arguments, or exits with a message.

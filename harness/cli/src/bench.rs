@@ -152,6 +152,7 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
     let _ = std::fs::remove_file(&summary_path);
     let log = std::fs::File::create(&log_path)
         .with_context(|| format!("cannot create {}", log_path.display()))?;
+    let log_for_stderr = log.try_clone()?;
     let mut cmd = Command::new(&exe);
     cmd.current_dir(&ws.root)
         .arg("--out")
@@ -159,19 +160,27 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         .env("CRITERION_HOME", dir.join("criterion"))
         .stdin(Stdio::null())
         .stdout(log)
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::piped());
     if opts.quick {
         cmd.arg("--quick");
     }
     for w in &opts.workloads {
         cmd.args(["--workload", w]);
     }
-    let status = cmd
-        .status()
+    let mut child = cmd
+        .spawn()
         .with_context(|| format!("cannot run {}", exe.display()))?;
+    let stderr = child.stderr.take().expect("piped");
+    show_progress(&out, stderr, log_for_stderr);
+    let status = child.wait()?;
     if !status.success() {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(8).collect();
+        for line in tail.into_iter().rev() {
+            out.line(&format!("    {line}"));
+        }
         bail!(
-            "the bench binary failed ({status}); criterion's output is in {}",
+            "the bench binary failed ({status}); its whole output is in {}",
             log_path.display()
         );
     }
@@ -202,6 +211,37 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Shows the bench binary's progress lines (one per contender and workload, its median when
+/// done) and keeps everything else it writes on stderr (criterion's own progress) in the log.
+fn show_progress(out: &Out, stderr: impl std::io::Read, mut log: std::fs::File) {
+    use std::io::{BufRead, Write};
+    let mut workload = String::new();
+    for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+        let Some(msg) = line.strip_prefix(kata_suites::bench::PROGRESS_PREFIX) else {
+            let _ = writeln!(log, "{line}");
+            continue;
+        };
+        let fields: Vec<&str> = msg.split('\t').collect();
+        match fields.as_slice() {
+            ["peer", name, "failed"] => out.line(&format!(
+                "  {name}: fails the kata's checks; timed anyway, marked † below"
+            )),
+            ["start", w, contender] => {
+                if *w != workload {
+                    out.line(&format!("  {}", out.paint(BOLD, w)));
+                    workload = (*w).to_owned();
+                }
+                out.print(&format!("    {contender:<16} ... "));
+            }
+            ["done", _, _, median] => {
+                let median: f64 = median.parse().unwrap_or(f64::NAN);
+                out.line(&format!("{median:.2} ns/op"));
+            }
+            _ => {}
+        }
+    }
 }
 
 fn workload_names(kata: &Kata) -> Vec<&'static str> {

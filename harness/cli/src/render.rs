@@ -144,7 +144,8 @@ impl Out {
         }
     }
 
-    fn print(&self, text: &str) {
+    /// Prints `text` as it is, flushed.
+    pub fn print(&self, text: &str) {
         if self.events {
             return;
         }

@@ -219,8 +219,8 @@ pub fn show(ws: &Workspace) {
     }
     out.line(&out.paint(
         DIM,
-        "Commands: cargo kata list | check <kata> | hint <kata> | reset <kata> | solution <kata> \
-         (cargo kata help)",
+        "Commands: cargo kata check | watch | hint | bench | leaderboard | reset | solution | list \
+         (cargo kata help <command>)",
     ));
 }
 

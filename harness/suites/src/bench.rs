@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 /// The version of [`Summary`]'s layout; bumped on any incompatible change.
 pub const SCHEMA: u32 = 1;
 
+/// The prefix of the bench binary's progress lines on stderr. Criterion writes its own progress
+/// to stderr too; the CLI shows the lines with this prefix and keeps the others in a log.
+/// After the prefix, tab-separated: `start <workload> <contender>`, `done <workload> <contender>
+/// <median ns>`, or `peer <name> <passed|failed>`.
+pub const PROGRESS_PREFIX: &str = "kata-bench| ";
+
 /// What one run of a bench binary measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
