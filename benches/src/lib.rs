@@ -28,6 +28,7 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use kata_suites::bench::{self, Contender, Role, Summary, Timing, WorkloadTimings};
+use kata_suites::measure::Spec;
 
 #[cfg(feature = "lru")]
 pub mod lru;
@@ -132,7 +133,11 @@ impl Harness {
     /// Registers a contender (before timing it).
     pub fn contender(&mut self, contender: Contender) {
         if contender.role == Role::Peer {
-            let verdict = if contender.correct { "passed" } else { "failed" };
+            let verdict = if contender.correct {
+                "passed"
+            } else {
+                "failed"
+            };
             progress(&format!("peer\t{}\t{verdict}", contender.name));
         }
         self.summary.contenders.push(contender);
@@ -220,6 +225,42 @@ pub fn args() -> Args {
         eprintln!("kata-bench: {e}");
         std::process::exit(3);
     })
+}
+
+/// Times one contender on one workload, under the name given.
+pub type TimeOne = fn(&mut Harness, &Spec, &str);
+
+/// A bench binary's whole run: registers the learner's crate (when this binary has it), the
+/// reference and the peers (`peers` grades each in process), then times every contender on every
+/// workload asked for, workload by workload, and writes the summary.
+pub fn run(
+    kata: &str,
+    workloads: &[Spec],
+    learner: Option<TimeOne>,
+    reference: TimeOne,
+    peers: fn() -> Vec<(Contender, TimeOne)>,
+) -> ! {
+    let mut h = Harness::new(kata, args());
+    let mut contenders: Vec<(String, TimeOne)> = Vec::new();
+    if let Some(time) = learner {
+        h.contender(self::learner());
+        contenders.push(("yours".into(), time));
+    }
+    h.contender(self::reference());
+    contenders.push(("reference".into(), reference));
+    for (contender, time) in peers() {
+        contenders.push((contender.name.clone(), time));
+        h.contender(contender);
+    }
+    for spec in workloads {
+        if !h.wants(spec.name) {
+            continue;
+        }
+        for (name, time) in &contenders {
+            time(&mut h, spec, name);
+        }
+    }
+    h.finish()
 }
 
 /// The contender record of the learner's crate (graded by the CLI before it is timed).

@@ -2,10 +2,9 @@
 //! workloads of `kata_suites::lru::workloads`, each on a cache of `BENCH_CAPACITY` `u64 -> u64`
 //! entries filled before timing.
 
+use kata_suites::bench::Contender;
 use kata_suites::lru::workloads::{Prepared, Spec, BENCH, BENCH_CAPACITY};
 use kata_suites::lru::LruFamily;
-
-use kata_suites::bench::Contender;
 
 use crate::{time_steps, Harness, PEER_SEED};
 
@@ -34,7 +33,7 @@ fn time_one<F: LruFamily>(h: &mut Harness, spec: &Spec, name: &str) {
     });
 }
 
-type TimeOne = fn(&mut Harness, &Spec, &str);
+type TimeOne = crate::TimeOne;
 
 /// The peer crates, each graded in process, with the function that times it.
 fn peers() -> Vec<(Contender, TimeOne)> {
@@ -64,26 +63,9 @@ fn peers() -> Vec<(Contender, TimeOne)> {
 
 /// The bench binary's entry point.
 pub fn main() -> ! {
-    let mut h = Harness::new("lru", crate::args());
-    let mut contenders: Vec<(String, TimeOne)> = Vec::new();
     #[cfg(feature = "lru-learner")]
-    {
-        h.contender(crate::learner());
-        contenders.push(("yours".into(), time_one::<Learner>));
-    }
-    h.contender(crate::reference());
-    contenders.push(("reference".into(), time_one::<Reference>));
-    for (contender, time) in peers() {
-        contenders.push((contender.name.clone(), time));
-        h.contender(contender);
-    }
-    for spec in BENCH {
-        if !h.wants(spec.name) {
-            continue;
-        }
-        for (name, time) in &contenders {
-            time(&mut h, spec, name);
-        }
-    }
-    h.finish()
+    let learner = Some(time_one::<Learner> as TimeOne);
+    #[cfg(not(feature = "lru-learner"))]
+    let learner = None;
+    crate::run("lru", BENCH, learner, time_one::<Reference>, peers)
 }

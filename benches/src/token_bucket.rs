@@ -2,10 +2,9 @@
 //! the workloads of `kata_suites::token_bucket::workloads`, reading the real monotonic clock.
 
 use kata_core::clock::MonotonicClock;
+use kata_suites::bench::Contender;
 use kata_suites::token_bucket::workloads::{Contended, Spec, Uncontended, BENCH};
 use kata_suites::token_bucket::TokenBucketFamily;
-
-use kata_suites::bench::Contender;
 
 use crate::{time_steps, Harness, PEER_SEED};
 
@@ -39,7 +38,7 @@ fn time_one<F: TokenBucketFamily>(h: &mut Harness, spec: &Spec, name: &str) {
     }
 }
 
-type TimeOne = fn(&mut Harness, &Spec, &str);
+type TimeOne = crate::TimeOne;
 
 /// The peer crates, each graded in process, with the function that times it.
 fn peers() -> Vec<(Contender, TimeOne)> {
@@ -65,26 +64,9 @@ fn peers() -> Vec<(Contender, TimeOne)> {
 
 /// The bench binary's entry point.
 pub fn main() -> ! {
-    let mut h = Harness::new("token-bucket", crate::args());
-    let mut contenders: Vec<(String, TimeOne)> = Vec::new();
     #[cfg(feature = "token-bucket-learner")]
-    {
-        h.contender(crate::learner());
-        contenders.push(("yours".into(), time_one::<Learner>));
-    }
-    h.contender(crate::reference());
-    contenders.push(("reference".into(), time_one::<Reference>));
-    for (contender, time) in peers() {
-        contenders.push((contender.name.clone(), time));
-        h.contender(contender);
-    }
-    for spec in BENCH {
-        if !h.wants(spec.name) {
-            continue;
-        }
-        for (name, time) in &contenders {
-            time(&mut h, spec, name);
-        }
-    }
-    h.finish()
+    let learner = Some(time_one::<Learner> as TimeOne);
+    #[cfg(not(feature = "token-bucket-learner"))]
+    let learner = None;
+    crate::run("token-bucket", BENCH, learner, time_one::<Reference>, peers)
 }

@@ -218,7 +218,10 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
 fn show_progress(out: &Out, stderr: impl std::io::Read, mut log: std::fs::File) {
     use std::io::{BufRead, Write};
     let mut workload = String::new();
-    for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+    for line in std::io::BufReader::new(stderr)
+        .lines()
+        .map_while(Result::ok)
+    {
         let Some(msg) = line.strip_prefix(kata_suites::bench::PROGRESS_PREFIX) else {
             let _ = writeln!(log, "{line}");
             continue;

@@ -110,6 +110,17 @@ impl Zipf {
     }
 }
 
+/// A named workload of a kata (`kata_suites::<kata>::workloads::BENCH`): its name, as on the
+/// command line (`cargo kata bench lru --workload NAME`), and a one-line summary for tables and
+/// docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// The name.
+    pub name: &'static str,
+    /// One line saying what the workload does.
+    pub summary: &'static str,
+}
+
 /// The sizes the complexity stage measures at: four, each four times the last.
 pub const COMPLEXITY_SIZES: [usize; 4] = [1 << 10, 1 << 12, 1 << 14, 1 << 16];
 

@@ -45,16 +45,8 @@ use std::hint::black_box;
 
 use kata_core::lru::Cache;
 
+pub use crate::measure::Spec;
 use crate::measure::{SplitMix64, Zipf};
-
-/// A named workload: its name (as on the command line) and a one-line summary for tables and docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spec {
-    /// The name, as in `cargo kata bench lru --workload NAME` and in [`Prepared::new`].
-    pub name: &'static str,
-    /// One line saying what the workload does.
-    pub summary: &'static str,
-}
 
 /// The workloads the benches time, in the order they run. See the module documentation for
 /// their exact definitions.

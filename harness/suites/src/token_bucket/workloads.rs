@@ -43,14 +43,7 @@ use std::time::{Duration, Instant};
 use kata_core::clock::{ManualClock, MonotonicClock};
 use kata_core::token_bucket::{ConcurrentRateLimiter, Rate, RateLimiter};
 
-/// A named workload: its name (as on the command line) and a one-line summary for tables and docs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spec {
-    /// The name, as in `cargo kata bench token-bucket --workload NAME`.
-    pub name: &'static str,
-    /// One line saying what the workload does.
-    pub summary: &'static str,
-}
+pub use crate::measure::Spec;
 
 /// The workloads the benches time, in the order they run. See the module documentation.
 pub const BENCH: &[Spec] = &[
