@@ -67,6 +67,10 @@ pub fn keyboard(tx: Sender<Msg>, raw: bool) {
 struct Shared {
     dir: PathBuf,
     generation: u64,
+    /// The folder's hash when it started being watched, taken before anything can save into it:
+    /// the poller's first look compares against it. (Taken by the poller itself, half a second
+    /// later, it would swallow a save made in between: a first grade can be that quick.)
+    baseline: String,
     polling: bool,
     stop: bool,
 }
@@ -90,6 +94,7 @@ impl Folder {
         let shared = Arc::new(Mutex::new(Shared {
             dir: dir.to_path_buf(),
             generation,
+            baseline: results::hash_tree(dir),
             polling: poll,
             stop: false,
         }));
@@ -149,9 +154,11 @@ impl Folder {
     /// Watches `dir` instead, as generation `generation`.
     pub fn switch(&mut self, dir: &Path, generation: u64) -> Option<String> {
         let polling = {
+            let baseline = results::hash_tree(dir);
             let mut s = self.lock();
             s.dir = dir.to_path_buf();
             s.generation = generation;
+            s.baseline = baseline;
             s.polling
         };
         if polling {
@@ -214,12 +221,12 @@ fn spawn_poller(shared: Arc<Mutex<Shared>>, tx: Sender<Msg>) {
         let mut count: u32 = 0;
         loop {
             std::thread::sleep(POLL);
-            let (dir, generation, polling) = {
+            let (dir, generation, baseline, polling) = {
                 let s = shared.lock().unwrap_or_else(|p| p.into_inner());
                 if s.stop {
                     return;
                 }
-                (s.dir.clone(), s.generation, s.polling)
+                (s.dir.clone(), s.generation, s.baseline.clone(), s.polling)
             };
             count = count.wrapping_add(1);
             if !polling && !count.is_multiple_of(PROBE_EVERY) {
@@ -228,8 +235,8 @@ fn spawn_poller(shared: Arc<Mutex<Shared>>, tx: Sender<Msg>) {
             let hash = results::hash_tree(&dir);
             let changed = match &seen {
                 Some((g, h)) if *g == generation => *h != hash,
-                // A new folder: this is its first look.
-                _ => false,
+                // A new folder: compare with its hash when the watch on it began.
+                _ => baseline != hash,
             };
             seen = Some((generation, hash));
             let msg = if polling {
@@ -253,6 +260,26 @@ fn spawn_poller(shared: Arc<Mutex<Shared>>, tx: Sender<Msg>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_save_right_after_the_watch_begins_is_polled() {
+        // The first grade can be over before the poller's first look, half a second in: a save
+        // made then must still count as a change (against the hash taken when the watch began).
+        let dir = std::env::temp_dir().join(format!("kata-poll-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("lib.rs"), "before").expect("write");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (folder, _) = Folder::new(&dir, 7, true, tx);
+        std::fs::write(dir.join("lib.rs"), "after, and longer").expect("write");
+        let got = rx.recv_timeout(Duration::from_secs(30));
+        drop(folder);
+        let _ = std::fs::remove_dir_all(&dir);
+        match got {
+            Ok(Msg::Polled { generation: 7 }) => {}
+            Ok(_) => panic!("expected the save to be polled, got another message"),
+            Err(e) => panic!("expected the save to be polled within 30 s: {e}"),
+        }
+    }
 
     #[test]
     fn reads_swap_files_and_build_output_are_not_saves() {
