@@ -230,6 +230,21 @@ fn write(copy: &Copy, path: &str, text: &str) {
 
 const BROKEN: &str = "fn half_written( {\n";
 
+/// Saves the copy's lru stub with a line that does not compile appended.
+fn save_broken_lru(copy: &Copy) {
+    let stub = std::fs::read_to_string(copy.path().join("katas/lru/src/lib.rs")).expect("stub");
+    write(copy, "katas/lru/src/lib.rs", &format!("{stub}\n{BROKEN}"));
+}
+
+/// Starts `cargo kata watch lru <extra>` in the pane and waits for the stub's first verdict;
+/// returns the screen.
+fn watch_lru_stub(pane: &Pane, extra: &str) -> String {
+    pane.type_line(&format!("{} kata watch lru{extra}", cargo()));
+    pane.wait_for("the first verdict", FIRST, |s| {
+        s.contains("NOT YET IMPLEMENTED")
+    })
+}
+
 #[test]
 fn watch_grades_every_save_without_a_key_and_answers_keys() {
     let _serial = serial();
@@ -238,10 +253,7 @@ fn watch_grades_every_save_without_a_key_and_answers_keys() {
     }
     let copy = fresh_copy();
     let pane = Pane::start(copy.path());
-    pane.type_line(&format!("{} kata watch lru", cargo()));
-    let s = pane.wait_for("the first verdict", FIRST, |s| {
-        s.contains("NOT YET IMPLEMENTED")
-    });
+    let s = watch_lru_stub(&pane, "");
     for needle in [
         "cargo kata watch · lru",
         "(file events)",
@@ -253,8 +265,7 @@ fn watch_grades_every_save_without_a_key_and_answers_keys() {
     }
 
     // A save is graded with no key pressed: a file that does not compile...
-    let stub = std::fs::read_to_string(copy.path().join("katas/lru/src/lib.rs")).expect("stub");
-    write(&copy, "katas/lru/src/lib.rs", &format!("{stub}\n{BROKEN}"));
+    save_broken_lru(&copy);
     let s = pane.wait_for("the compiler's verdict", GRADE, |s| {
         s.contains("katas/lru does not compile")
     });
@@ -296,12 +307,8 @@ fn q_quits_promptly_just_after_a_save_and_in_the_middle_of_a_grade() {
     }
     let copy = fresh_copy();
     let pane = Pane::start(copy.path());
-    pane.type_line(&format!("{} kata watch lru", cargo()));
-    pane.wait_for("the first verdict", FIRST, |s| {
-        s.contains("NOT YET IMPLEMENTED")
-    });
-    let stub = std::fs::read_to_string(copy.path().join("katas/lru/src/lib.rs")).expect("stub");
-    write(&copy, "katas/lru/src/lib.rs", &format!("{stub}\n{BROKEN}"));
+    watch_lru_stub(&pane, "");
+    save_broken_lru(&copy);
     std::thread::sleep(Duration::from_millis(50));
     pane.press("q");
     pane.assert_shell_is_back(PROMPT);
@@ -330,13 +337,9 @@ fn poll_mode_says_so_and_grades_a_save() {
     }
     let copy = fresh_copy();
     let pane = Pane::start(copy.path());
-    pane.type_line(&format!("{} kata watch lru --poll", cargo()));
-    let s = pane.wait_for("the first verdict", FIRST, |s| {
-        s.contains("NOT YET IMPLEMENTED")
-    });
+    let s = watch_lru_stub(&pane, " --poll");
     assert!(s.contains("polling every 0.5 s"), "{s}");
-    let stub = std::fs::read_to_string(copy.path().join("katas/lru/src/lib.rs")).expect("stub");
-    write(&copy, "katas/lru/src/lib.rs", &format!("{stub}\n{BROKEN}"));
+    save_broken_lru(&copy);
     pane.wait_for("the save to be graded", GRADE, |s| {
         s.contains("katas/lru does not compile")
     });

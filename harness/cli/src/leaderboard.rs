@@ -79,7 +79,6 @@ pub fn board_path(root: &Path, kata: &str) -> PathBuf {
 
 /// The name an entry is recorded under: `git config user.name` in `root`, else `$USER` (or
 /// `%USERNAME%`), else `anonymous`.
-#[allow(dead_code)] // Called by `cargo kata bench`, written alongside this module.
 pub fn who(root: &Path) -> String {
     let git = std::process::Command::new("git")
         .arg("-C")
@@ -102,7 +101,6 @@ pub fn who(root: &Path) -> String {
 }
 
 /// The CPU model: `model name` in `/proc/cpuinfo`, else the architecture (`x86_64`, `aarch64`).
-#[allow(dead_code)] // Called by `cargo kata bench`, written alongside this module.
 pub fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -243,7 +241,6 @@ const LOCK_WAIT: Duration = Duration::from_secs(20);
 /// Appends `entry` to the board at `path` as one line, atomically, safe against other runs
 /// appending at the same time. Every line already there is kept byte for byte (a missing final
 /// newline is added first); the folder is created if needed.
-#[allow(dead_code)] // Called by `cargo kata bench`, written alongside this module.
 pub fn append(path: &Path, entry: &Entry) -> Result<()> {
     append_with(path, entry, STALE_LOCK, LOCK_WAIT)
 }

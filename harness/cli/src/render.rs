@@ -83,12 +83,22 @@ pub enum LiveEvent {
     },
 }
 
+/// ANSI style: passed, faster.
 pub const GREEN: &str = "\x1b[32m";
+/// ANSI style: failed.
 pub const RED: &str = "\x1b[31m";
+/// ANSI style: not yet implemented, advice, slower.
 pub const YELLOW: &str = "\x1b[33m";
+/// ANSI style: headings.
 pub const BOLD: &str = "\x1b[1m";
+/// ANSI style: secondary text.
 pub const DIM: &str = "\x1b[2m";
+/// ANSI style: back to plain text.
 pub const RESET: &str = "\x1b[0m";
+
+/// What to do about a `todo!()` the grader reached, under its message.
+pub const TODO_ADVICE: &str =
+    "Replace that todo!() with your implementation; the kata's README explains what it must do.";
 
 impl Out {
     /// Output for a run; `json` sends human output to stderr.
@@ -355,13 +365,7 @@ impl Out {
                 .map(|l| format!(" ({l})"))
                 .unwrap_or_default();
             self.line(&format!("        {}{at}", t.message));
-            self.line(&format!(
-                "        {}",
-                self.paint(
-                    YELLOW,
-                    "Replace that todo!() with your implementation; the kata's README explains what it must do."
-                )
-            ));
+            self.line(&format!("        {}", self.paint(YELLOW, TODO_ADVICE)));
             return;
         }
         for t in r.tests.iter().filter(|t| t.status != "passed") {

@@ -318,12 +318,7 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, seed: u64) -> Vec<Line> {
             .map(|l| format!(" ({l})"))
             .unwrap_or_default();
         out.push((Style::Plain, format!("  {}{at}", t.message)));
-        out.push((
-            Style::Dim,
-            "  Replace that todo!() with your implementation; the kata's README explains what it \
-             must do."
-                .to_owned(),
-        ));
+        out.push((Style::Dim, format!("  {}", crate::render::TODO_ADVICE)));
         return out;
     }
     let failing: Vec<_> = r.tests.iter().filter(|t| t.status != "passed").collect();
