@@ -30,6 +30,11 @@ pub struct Out {
     events: bool,
     /// The stage running now, for the spinner.
     running: RefCell<Option<Running>>,
+    /// What is being graded (`learner`, `solution`, `mutant:<name>`), from [`Out::kata_header`]:
+    /// the replay command must grade the same implementation.
+    implementation: RefCell<String>,
+    /// For tests: the text is kept here instead of being printed.
+    sink: Option<RefCell<String>>,
 }
 
 /// The spinner's frames.
@@ -115,7 +120,32 @@ impl Out {
             live: terminal,
             events: false,
             running: RefCell::new(None),
+            implementation: RefCell::new("learner".into()),
+            sink: None,
         }
+    }
+
+    /// Output kept in memory ([`Out::take`]), coloured or not, never live: what a test reads.
+    #[cfg(test)]
+    pub fn buffer(color: bool) -> Out {
+        Out {
+            to_stderr: false,
+            color,
+            live: false,
+            events: false,
+            running: RefCell::new(None),
+            implementation: RefCell::new("learner".into()),
+            sink: Some(RefCell::new(String::new())),
+        }
+    }
+
+    /// The text printed so far to an [`Out::buffer`], emptied.
+    #[cfg(test)]
+    pub fn take(&self) -> String {
+        self.sink
+            .as_ref()
+            .map(|s| std::mem::take(&mut *s.borrow_mut()))
+            .unwrap_or_default()
     }
 
     /// Output for `cargo kata watch`'s grading process: no text, [`LiveEvent`]s on stderr.
@@ -126,6 +156,8 @@ impl Out {
             live: false,
             events: true,
             running: RefCell::new(None),
+            implementation: RefCell::new("learner".into()),
+            sink: None,
         }
     }
 
@@ -154,9 +186,20 @@ impl Out {
         }
     }
 
+    /// `text` padded to `width` columns, then painted in `style` when colour is on. Pads before
+    /// painting, so that a column's width never counts escape codes: `format!("{:<14}")` of a
+    /// painted text would (the codes are 9 invisible characters), and misalign the column.
+    pub fn cell(&self, style: &str, text: &str, width: usize, align: Align) -> String {
+        self.paint(style, &pad(text, width, align))
+    }
+
     /// Prints `text` as it is, flushed.
     pub fn print(&self, text: &str) {
         if self.events {
+            return;
+        }
+        if let Some(sink) = &self.sink {
+            sink.borrow_mut().push_str(text);
             return;
         }
         if self.to_stderr {
@@ -177,6 +220,11 @@ impl Out {
 
     /// "Grading lru (your crate: katas/lru)".
     pub fn kata_header(&self, kata: &Kata, target: &Target, source: &str) {
+        *self.implementation.borrow_mut() = match target {
+            Target::Learner => "learner".into(),
+            Target::Solution => "solution".into(),
+            Target::Mutant(m) => format!("mutant:{m}"),
+        };
         let whose = match target {
             Target::Learner => "your crate",
             Target::Solution => "the reference solution",
@@ -376,22 +424,23 @@ impl Out {
             if let Some(loc) = &t.location {
                 self.line(&format!("            at {loc}"));
             }
-            if t.message.contains("--seed") {
-                self.line(&format!(
-                    "            replay: cargo kata check {} --stage {} --seed {seed}",
-                    kata.name, r.name
-                ));
-            }
         }
+        // Every failure is replayed by the stage's seed: the one seed shown, whatever the
+        // messages say, and the command grades the same implementation the same way.
+        let implementation = self.implementation.borrow().clone();
+        self.line(&format!(
+            "        replay: {}",
+            replay_command(kata.name, &implementation, &r.name, seed)
+        ));
     }
 
     fn table(&self, t: &results::Table) {
         self.line(&format!("        {}", t.title));
-        let mut widths: Vec<usize> = t.headers.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = t.headers.iter().map(|h| width(h)).collect();
         for row in &t.rows {
             for (i, c) in row.iter().enumerate() {
                 if i < widths.len() {
-                    widths[i] = widths[i].max(c.chars().count());
+                    widths[i] = widths[i].max(width(c));
                 }
             }
         }
@@ -399,7 +448,7 @@ impl Out {
             cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| format!("{c:>w$}", w = widths.get(i).copied().unwrap_or(0)))
+                .map(|(i, c)| pad(c, widths.get(i).copied().unwrap_or(0), Align::Right))
                 .collect::<Vec<_>>()
                 .join("  ")
         };
@@ -446,6 +495,45 @@ impl Out {
     }
 }
 
+/// The command that grades `stage` of `kata` again exactly as it was graded: the same
+/// implementation (`learner`, `solution`, `mutant:<name>`, as in the results file) and the stage's
+/// seed, the one that replays every random input the stage drew (the seed of a run is the seed of
+/// each of its stages).
+pub fn replay_command(kata: &str, implementation: &str, stage: &str, seed: u64) -> String {
+    let which = match implementation {
+        "solution" => " --solution".to_owned(),
+        m => m
+            .strip_prefix("mutant:")
+            .map(|m| format!(" --mutant {m}"))
+            .unwrap_or_default(),
+    };
+    format!("cargo kata check {kata} --stage {stage} --seed {seed}{which}")
+}
+
+/// How [`pad`] aligns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Text first, spaces after.
+    Left,
+    /// Spaces first.
+    Right,
+}
+
+/// The columns `text` takes on a terminal: wide characters (CJK, most emoji) take two, combining
+/// marks none. `text` holds no escape codes (pad, then paint).
+pub fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` padded with spaces to `width` columns (never cut).
+pub fn pad(text: &str, width: usize, align: Align) -> String {
+    let fill = " ".repeat(width.saturating_sub(self::width(text)));
+    match align {
+        Align::Left => format!("{text}{fill}"),
+        Align::Right => format!("{fill}{text}"),
+    }
+}
+
 fn trim_float(v: f64) -> String {
     if v == 0.0 {
         "0".to_owned()
@@ -458,18 +546,24 @@ fn trim_float(v: f64) -> String {
 
 /// `cargo kata list`: each kata with the stages its last check passed.
 pub fn list(ws: &Workspace) {
-    let out = Out::new(false);
+    list_to(ws, &Out::new(false));
+}
+
+/// The column of kata names in `cargo kata list` and `cargo kata`.
+pub const NAME_WIDTH: usize = 14;
+
+fn list_to(ws: &Workspace, out: &Out) {
     out.line(&out.paint(BOLD, "System-design katas"));
     for kata in KATAS {
         let stars =
             "★".repeat(kata.difficulty as usize) + &"☆".repeat(5 - kata.difficulty as usize);
         out.line(&format!(
-            "  {:<14} {stars}  {}",
-            out.paint(BOLD, kata.name),
+            "  {} {stars}  {}",
+            out.cell(BOLD, kata.name, NAME_WIDTH, Align::Left),
             kata.title
         ));
         out.line(&format!(
-            "  {:<14}        {}",
+            "  {:NAME_WIDTH$}        {}",
             "",
             out.paint(DIM, &format!("curriculum: {}", kata.curriculum))
         ));
@@ -496,10 +590,110 @@ pub fn list(ws: &Workspace) {
                 format!("{}{stale}", marks.join("  "))
             }
         };
-        out.line(&format!("  {:<14}        {progress}", ""));
+        out.line(&format!("  {:NAME_WIDTH$}        {progress}", ""));
     }
     out.line("");
     out.line(
         "Grade one: cargo kata check <kata>    The reference: cargo kata check <kata> --solution",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::TestResult;
+
+    /// What a person reads: the coloured text without its escape codes.
+    pub fn visible(text: &str) -> String {
+        anstream::adapter::strip_str(text).to_string()
+    }
+
+    fn failing_property(message: &str) -> StageResult {
+        let mut r = StageResult::not_run("properties");
+        r.status = StageStatus::Failed;
+        r.tests.push(TestResult {
+            name: "matches the model".into(),
+            status: "failed".into(),
+            message: message.into(),
+            todo: false,
+            location: None,
+        });
+        r
+    }
+
+    fn lru() -> &'static Kata {
+        kata_core::catalogue::find("lru").unwrap()
+    }
+
+    /// The property's message carries no seed (the suites leave it out: a property's own seed
+    /// does not replay); the footer still gives the stage's, in a complete command.
+    #[test]
+    fn a_failing_stage_always_ends_with_the_command_that_replays_it() {
+        let out = Out::buffer(false);
+        let r = failing_property("minimal failing sequence:\n  cache.put(1, 1);");
+        out.stage_done(lru(), &r, 42);
+        let text = out.take();
+        assert!(
+            text.contains("replay: cargo kata check lru --stage properties --seed 42\n"),
+            "{text}"
+        );
+        assert_eq!(text.matches("--seed").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn the_replay_grades_the_same_implementation() {
+        let r = failing_property("expected 1, got 2");
+        for (target, flag) in [
+            (Target::Solution, " --solution"),
+            (
+                Target::Mutant("get-no-refresh".into()),
+                " --mutant get-no-refresh",
+            ),
+            (Target::Learner, ""),
+        ] {
+            let out = Out::buffer(false);
+            out.kata_header(lru(), &target, "x");
+            out.stage_done(lru(), &r, 7);
+            let want = format!("replay: cargo kata check lru --stage properties --seed 7{flag}\n");
+            assert!(out.take().contains(&want), "{want}");
+        }
+        assert_eq!(
+            replay_command("token-bucket", "mutant:never-caps", "examples", 3),
+            "cargo kata check token-bucket --stage examples --seed 3 --mutant never-caps"
+        );
+    }
+
+    #[test]
+    fn a_todo_is_not_offered_a_replay() {
+        let mut r = failing_property("not yet implemented: LruCache::get");
+        r.tests[0].todo = true;
+        let out = Out::buffer(false);
+        out.stage_done(lru(), &r, 42);
+        assert!(!out.take().contains("replay"));
+    }
+
+    /// Colour never moves a column: the coloured output, read on a terminal, is the plain one.
+    #[test]
+    fn colour_does_not_move_the_columns_of_list() {
+        let dir = std::env::temp_dir().join(format!("kata-render-list-{}", std::process::id()));
+        let ws = Workspace {
+            root: dir.clone(),
+            target: dir.join("target"),
+        };
+        let (plain, coloured) = (Out::buffer(false), Out::buffer(true));
+        list_to(&ws, &plain);
+        list_to(&ws, &coloured);
+        let coloured = coloured.take();
+        assert!(coloured.contains(BOLD), "colour is on");
+        assert_eq!(visible(&coloured), plain.take());
+    }
+
+    #[test]
+    fn padding_counts_columns_not_characters_nor_escape_codes() {
+        assert_eq!(pad("日本", 6, Align::Left), "日本  ");
+        assert_eq!(pad("ab", 4, Align::Right), "  ab");
+        assert_eq!(pad("too long", 3, Align::Left), "too long");
+        let out = Out::buffer(true);
+        assert_eq!(visible(&out.cell(BOLD, "lru", 6, Align::Left)), "lru   ");
+    }
 }
