@@ -1,14 +1,15 @@
 //! `cargo kata` with no arguments: one screen of where the learner stands, and what to do next.
 //!
-//! Per kata: a bar of its five stages (passed, failed, not yet), solved or not, whether the
-//! source changed since the last grade (stale), and the next step as a command to run. The
+//! Per kata: a bar of its five stages (█ passed, ✗ failed, ░ not yet) and the count of passed
+//! ones, solved or not, whether the source changed since the last grade (stale), and the next
+//! step as a command to run. The
 //! state comes from the progress file (see [`crate::progress`]) and the kata's current source
 //! hash; the results file only adds which function a `todo!()` failure was in.
 
 use kata_core::catalogue::{Kata, Stage, KATAS};
 
 use crate::progress::{self, human_time, Progress};
-use crate::render::{Out, BOLD, DIM, GREEN, RED, YELLOW};
+use crate::render::{Align, Out, BOLD, DIM, GREEN, NAME_WIDTH, RED, YELLOW};
 use crate::results::{self, StageStatus};
 use crate::workspace::Workspace;
 
@@ -142,6 +143,66 @@ fn next_step(ws: &Workspace, p: &Progress, kata: &Kata, st: &State) -> String {
     }
 }
 
+/// One kata's three lines: the bar and verdict, the stages by name, the next step.
+///
+/// The bar counts passed stages, as the figure beside it does: `█` passed, `✗` failed, `░` not
+/// yet, so that it reads the same without colour (a red `█` for a failure looked passed).
+/// Padded before painted, so that colour never moves a column.
+fn kata_lines(out: &Out, kata: &Kata, st: &State, next: &str) -> Vec<String> {
+    let bar: String = st
+        .marks
+        .iter()
+        .map(|m| match m {
+            Mark::Passed => out.paint(GREEN, "█"),
+            Mark::Failed => out.paint(RED, "✗"),
+            Mark::NotYet => out.paint(DIM, "░"),
+        })
+        .collect();
+    let passed = st.marks.iter().filter(|m| **m == Mark::Passed).count();
+    let failed = Stage::ALL
+        .iter()
+        .zip(st.marks)
+        .find(|(_, m)| *m == Mark::Failed)
+        .map(|(s, _)| *s);
+    let label = if let Some(at) = &st.solved_at {
+        out.paint(GREEN, &format!("solved ({})", human_time(at)))
+    } else if st.stale {
+        out.paint(YELLOW, "stale: changed since the last grade")
+    } else if st.never {
+        out.paint(DIM, "not started")
+    } else if let Some(stage) = failed {
+        format!("in progress: {}", out.paint(RED, &format!("{stage} fails")))
+    } else {
+        "in progress".to_owned()
+    };
+    let stages: Vec<String> = Stage::ALL
+        .iter()
+        .zip(st.marks)
+        .map(|(s, m)| match m {
+            Mark::Passed => out.paint(GREEN, &format!("{s} ✓")),
+            Mark::Failed => out.paint(RED, &format!("{s} ✗")),
+            Mark::NotYet => out.paint(DIM, &format!("{s} ·")),
+        })
+        .collect();
+    let when = if st.stale {
+        "  (before your changes)"
+    } else {
+        ""
+    };
+    vec![
+        format!(
+            "  {} {bar}  {passed}/5 passed  {label}",
+            out.cell(BOLD, kata.name, NAME_WIDTH, Align::Left)
+        ),
+        format!("  {:NAME_WIDTH$} {}{when}", "", stages.join("  ")),
+        format!(
+            "  {:NAME_WIDTH$} {}",
+            "",
+            out.paint(DIM, &format!("next: {next}"))
+        ),
+    ]
+}
+
 /// Prints the status screen.
 pub fn show(ws: &Workspace) {
     let out = Out::new(false);
@@ -151,50 +212,12 @@ pub fn show(ws: &Workspace) {
     let mut solved = 0;
     for kata in KATAS {
         let st = state(ws, &p, kata);
-        let bar: String = st
-            .marks
-            .iter()
-            .map(|m| match m {
-                Mark::Passed => out.paint(GREEN, "█"),
-                Mark::Failed => out.paint(RED, "█"),
-                Mark::NotYet => out.paint(DIM, "░"),
-            })
-            .collect();
-        let passed = st.marks.iter().filter(|m| **m == Mark::Passed).count();
-        let label = if let Some(at) = &st.solved_at {
+        if st.solved_at.is_some() {
             solved += 1;
-            out.paint(GREEN, &format!("solved ({})", human_time(at)))
-        } else if st.stale {
-            out.paint(YELLOW, "stale: changed since the last grade")
-        } else if st.never {
-            out.paint(DIM, "not started")
-        } else {
-            "in progress".to_owned()
-        };
-        out.line(&format!(
-            "  {:<14} {bar}  {passed}/5  {label}",
-            out.paint(BOLD, kata.name)
-        ));
-        let stages: Vec<String> = Stage::ALL
-            .iter()
-            .zip(st.marks)
-            .map(|(s, m)| match m {
-                Mark::Passed => out.paint(GREEN, &format!("{s} ✓")),
-                Mark::Failed => out.paint(RED, &format!("{s} ✗")),
-                Mark::NotYet => out.paint(DIM, &format!("{s} ·")),
-            })
-            .collect();
-        let when = if st.stale {
-            "  (before your changes)"
-        } else {
-            ""
-        };
-        out.line(&format!("  {:<14} {}{when}", "", stages.join("  ")));
-        out.line(&format!(
-            "  {:<14} {}",
-            "",
-            out.paint(DIM, &format!("next: {}", next_step(ws, &p, kata, &st)))
-        ));
+        }
+        for line in kata_lines(&out, kata, &st, &next_step(ws, &p, kata, &st)) {
+            out.line(&line);
+        }
         out.line("");
     }
     match p.next_kata(ws) {
@@ -227,6 +250,77 @@ pub fn show(ws: &Workspace) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn visible(text: &str) -> String {
+        anstream::adapter::strip_str(text).to_string()
+    }
+
+    fn lru() -> &'static Kata {
+        kata_core::catalogue::find("lru").unwrap()
+    }
+
+    fn failed_at_properties() -> State {
+        State {
+            marks: [
+                Mark::Passed,
+                Mark::Failed,
+                Mark::NotYet,
+                Mark::NotYet,
+                Mark::NotYet,
+            ],
+            solved_at: None,
+            stale: false,
+            never: false,
+        }
+    }
+
+    /// Without colour a failed stage looked like a passed one (both `█`): the bar must show the
+    /// passed stages only, as the count beside it does.
+    #[test]
+    fn the_bar_and_the_count_are_the_passed_stages() {
+        let out = Out::buffer(false);
+        let lines = kata_lines(&out, lru(), &failed_at_properties(), "fix it");
+        assert_eq!(lines[0].matches('█').count(), 1, "{}", lines[0]);
+        assert!(
+            lines[0].contains("█✗░░░  1/5 passed  in progress: properties fails"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    /// Colour never moves a column: every line, coloured then read on a terminal, is the plain
+    /// line, and the stage names start under the bar.
+    #[test]
+    fn colour_does_not_move_the_columns() {
+        let states = [
+            failed_at_properties(),
+            State {
+                marks: [Mark::Passed; 5],
+                solved_at: Some("2026-12-01T10:00:00Z".into()),
+                stale: false,
+                never: false,
+            },
+            State {
+                marks: [Mark::NotYet; 5],
+                solved_at: None,
+                stale: false,
+                never: true,
+            },
+        ];
+        for st in &states {
+            let plain = kata_lines(&Out::buffer(false), lru(), st, "next");
+            let coloured = kata_lines(&Out::buffer(true), lru(), st, "next");
+            assert!(coloured[0].contains(BOLD));
+            let seen: Vec<String> = coloured.iter().map(|l| visible(l)).collect();
+            assert_eq!(seen, plain);
+            let bar = plain[0].find(['█', '✗', '░']).unwrap();
+            let names = plain[1].find("examples").unwrap();
+            assert_eq!(
+                plain[0][..bar].chars().count(),
+                plain[1][..names].chars().count()
+            );
+        }
+    }
 
     #[test]
     fn the_first_todo_is_named_by_its_message_or_its_function() {
