@@ -22,8 +22,8 @@ use kata_suites::bench::{Role, Summary};
 use crate::build::{self, Built};
 use crate::grade::{self, Target};
 use crate::leaderboard::{self, Entry, WorkloadResult};
-use crate::render::{Out, BOLD, DIM, GREEN, RED, YELLOW};
-use crate::results::{self, Verdict};
+use crate::render::{Align, Out, BOLD, DIM, GREEN, RED, YELLOW};
+use crate::results::{self, StageStatus, Verdict};
 use crate::workspace::Workspace;
 
 /// What `cargo kata bench` was asked to do.
@@ -78,30 +78,9 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         ));
         let report = grade::grade(ws, kata, &Target::Learner, &Stage::ALL, Some(s), &out)?;
         if report.verdict != Verdict::Passed {
-            let stage = report
-                .stages
-                .iter()
-                .find(|st| st.status != results::StageStatus::Passed)
-                .map(|st| st.name.clone())
-                .unwrap_or_default();
-            out.line(&out.paint(
-                RED,
-                &format!(
-                    "DNF: your crate fails the {stage} stage on held-out inputs, so it is not \
-                     timed."
-                ),
-            ));
-            out.line(&format!(
-                "  {}",
-                report.reason.as_deref().unwrap_or("see the stage above")
-            ));
-            out.line(&out.paint(
-                YELLOW,
-                &format!(
-                    "  Replay it with `cargo kata check {} --seed {s}`, fix it, then bench again.",
-                    kata.name
-                ),
-            ));
+            for line in dnf(&out, kata, &report) {
+                out.line(&line);
+            }
             return Ok(ExitCode::from(report.verdict.exit_code()));
         }
         seed = Some(s);
@@ -306,6 +285,57 @@ fn entry(
     })
 }
 
+/// Why a regrade that did not pass is a DNF, and the command that replays it. The cause decides
+/// the words: only a real failure is "on fresh random inputs"; a `todo!()` is unfinished work and
+/// a crate that does not compile (or a stage that timed out) could not be graded at all.
+fn dnf(out: &Out, kata: &Kata, report: &results::Report) -> Vec<String> {
+    let failing = report
+        .stages
+        .iter()
+        .find(|st| !matches!(st.status, StageStatus::Passed | StageStatus::NotRun));
+    let todo = failing.and_then(|st| st.tests.iter().find(|t| t.todo));
+    let seed = report.seed;
+    let why = match (failing, todo) {
+        (Some(st), Some(t)) => format!(
+            "DNF: your crate is not finished: the {} stage reached a todo!() ({}), so it is not \
+             timed.",
+            st.name,
+            t.message
+                .strip_prefix("not yet implemented: ")
+                .unwrap_or(&t.message)
+        ),
+        (Some(st), None) if st.status == StageStatus::CouldNotGrade => format!(
+            "DNF: the {} stage of your crate could not be graded, so it is not timed.",
+            st.name
+        ),
+        (Some(st), None) => format!(
+            "DNF: your crate fails the {} stage on this run's fresh random inputs (seed {seed}), \
+             so it is not timed.",
+            st.name
+        ),
+        (None, _) => "DNF: your crate could not be graded, so it is not timed.".to_owned(),
+    };
+    let replay = match failing {
+        Some(st) => {
+            crate::render::replay_command(kata.name, &report.implementation, &st.name, seed)
+        }
+        None => format!("cargo kata check {}", kata.name),
+    };
+    let next = if todo.is_some() {
+        format!("  Replace it (`{replay}` shows where), then bench again.")
+    } else {
+        format!("  Replay it with `{replay}`, fix it, then bench again.")
+    };
+    vec![
+        out.paint(RED, &why),
+        format!(
+            "  {}",
+            report.reason.as_deref().unwrap_or("see the stage above")
+        ),
+        out.paint(YELLOW, &next),
+    ]
+}
+
 /// One ranked table per workload.
 fn print_tables(out: &Out, summary: &Summary) {
     for w in &summary.workloads {
@@ -333,23 +363,28 @@ fn print_tables(out: &Out, summary: &Summary) {
             };
             let ratio = t.median_ns / reference.median_ns;
             let ratio_text = format!("{ratio:.2}x");
-            let painted = match c.map(|c| c.role) {
-                Some(Role::Reference) => ratio_text,
-                _ if ratio_text == "1.00x" => ratio_text,
-                _ if ratio < 1.0 => out.paint(GREEN, &ratio_text),
-                _ => out.paint(YELLOW, &ratio_text),
+            // Padded, then painted: `{:>9}` of a painted text counts its escape codes.
+            let style = match c.map(|c| c.role) {
+                Some(Role::Reference) => "",
+                _ if ratio_text == "1.00x" => "",
+                _ if ratio < 1.0 => GREEN,
+                _ => YELLOW,
+            };
+            let painted = if style.is_empty() {
+                crate::render::pad(&ratio_text, 9, Align::Right)
+            } else {
+                out.cell(style, &ratio_text, 9, Align::Right)
             };
             let name = format!("{}{dagger}", t.contender);
             let name = if c.is_some_and(|c| c.role == Role::Learner) {
-                out.paint(BOLD, &format!("{name:<16}"))
+                out.cell(BOLD, &name, 16, Align::Left)
             } else {
-                format!("{name:<16}")
+                crate::render::pad(&name, 16, Align::Left)
             };
             out.line(&format!(
-                "    {:<4} {name} {:>12.2} {:>9}",
+                "    {:<4} {name} {:>12.2} {painted}",
                 i + 1,
                 t.median_ns,
-                painted
             ));
         }
     }
@@ -372,4 +407,118 @@ fn print_tables(out: &Out, summary: &Summary) {
         "  Ratios are to the reference in this run; within 0.95-1.05 read them as a tie (a shared \
          machine moves medians by a few percent between runs).",
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{Report, StageResult, TestResult, Toolchain};
+    use kata_suites::bench::{Contender, Timing, WorkloadTimings};
+
+    fn lru() -> &'static Kata {
+        kata_core::catalogue::find("lru").unwrap()
+    }
+
+    fn report_failing(todo: bool) -> Report {
+        let mut stages: Vec<StageResult> = Stage::ALL
+            .iter()
+            .map(|s| StageResult::not_run(s.name()))
+            .collect();
+        stages[0].status = StageStatus::Failed;
+        stages[0].tests.push(TestResult {
+            name: "get after put".into(),
+            status: "failed".into(),
+            message: if todo {
+                "not yet implemented: LruCache::new".into()
+            } else {
+                "expected Some(1), got None".into()
+            },
+            todo,
+            location: None,
+        });
+        Report {
+            schema: results::SCHEMA,
+            kata: "lru".into(),
+            implementation: "learner".into(),
+            source: "katas/lru".into(),
+            source_hash: "0".into(),
+            verdict: Verdict::Failed,
+            exit_code: 1,
+            reason: Some("examples: get after put".into()),
+            seed: 99,
+            started_at: String::new(),
+            duration_ms: 0,
+            toolchain: Toolchain {
+                rustc: String::new(),
+                cargo: String::new(),
+            },
+            stages,
+        }
+    }
+
+    /// A todo!() is unfinished work, not a failure on held-out inputs.
+    #[test]
+    fn a_dnf_on_a_todo_says_so_and_not_held_out_inputs() {
+        let text = dnf(&Out::buffer(false), lru(), &report_failing(true)).join("\n");
+        assert!(text.contains("reached a todo!() (LruCache::new)"), "{text}");
+        assert!(!text.contains("held-out"), "{text}");
+        assert!(!text.contains("random inputs"), "{text}");
+    }
+
+    #[test]
+    fn a_dnf_on_a_failure_names_the_stage_and_the_replay() {
+        let text = dnf(&Out::buffer(false), lru(), &report_failing(false)).join("\n");
+        assert!(text.contains("fails the examples stage"), "{text}");
+        assert!(
+            text.contains("`cargo kata check lru --stage examples --seed 99`"),
+            "{text}"
+        );
+    }
+
+    /// Colour never moves a column: the coloured table, stripped of its escapes, is the plain one.
+    #[test]
+    fn colour_does_not_move_the_columns_of_the_tables() {
+        let contender = |name: &str, role| Contender {
+            name: name.into(),
+            role,
+            version: None,
+            correct: true,
+            failure: None,
+        };
+        let timing = |name: &str, median_ns| Timing {
+            contender: name.into(),
+            median_ns,
+            min_ns: median_ns,
+            max_ns: median_ns,
+            samples: 10,
+        };
+        let summary = Summary {
+            schema: kata_suites::bench::SCHEMA,
+            kata: "lru".into(),
+            mode: "quick".into(),
+            contenders: vec![
+                contender("yours", Role::Learner),
+                contender("reference", Role::Reference),
+                contender("lru", Role::Peer),
+            ],
+            workloads: vec![WorkloadTimings {
+                name: "read-heavy".into(),
+                summary: "Zipf".into(),
+                timings: vec![
+                    timing("yours", 20.0),
+                    timing("reference", 30.0),
+                    timing("lru", 45.0),
+                ],
+            }],
+        };
+        let (plain, coloured) = (Out::buffer(false), Out::buffer(true));
+        print_tables(&plain, &summary);
+        print_tables(&coloured, &summary);
+        let coloured = coloured.take();
+        assert!(coloured.contains(GREEN) && coloured.contains(YELLOW));
+        assert_eq!(
+            anstream::adapter::strip_str(&coloured).to_string(),
+            plain.take()
+        );
+    }
 }
