@@ -648,7 +648,8 @@ mod app {
 
         /// Plain output of a finished grade: the line-up and the key information.
         fn print_result(&self) {
-            let lines = screen::compose(&self.view, 200, 1000);
+            // No width: a pipe or a file has none, so nothing is wrapped or cut.
+            let lines = screen::compose(&self.view, usize::MAX, 1000);
             // The header, the hint and the footer were printed already or are not news.
             for (_, l) in lines
                 .iter()

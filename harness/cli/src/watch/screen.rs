@@ -3,9 +3,13 @@
 //! The stage line-up (✓ passed, ✗ failed, · not run, a spinner on the running one), then the first
 //! failing stage's key information only: the failing check's name and message (with the minimal
 //! counterexample and the replay seed of a property, the interleaving loom found), or the measured
-//! figures against their thresholds, or the compiler's first error. Everything is cut to the
-//! screen's width and height, with a line saying what was left out and how to see it all. Pure
-//! functions of the state, so the tests read the screen without a terminal.
+//! figures against their thresholds, or the compiler's first error. What the learner must read
+//! (the failure, the hint, the notices) is wrapped at the screen's width, never cut: the end of a
+//! check's line is where it says "expected ... got ...". Only the fixed lines (title, line-up,
+//! spinner, keys) are cut, with `…`. When the failure is taller than the screen, lines are left
+//! out from its middle, keeping its start (the stage and the check) and its end (the reason and
+//! the replay command), with a line saying how many and how to see them all. Pure functions of
+//! the state, so the tests read the screen without a terminal.
 
 use std::time::Duration;
 
@@ -96,7 +100,7 @@ pub const FOOTER: &str = "r re-run · h next hint · n next kata · q quit";
 /// The screen, at most `height` lines of at most `width` characters.
 pub fn compose(view: &View, width: usize, height: usize) -> Vec<Line> {
     let kata = view.kata;
-    let mut head: Vec<Line> = vec![
+    let head: Vec<Line> = vec![
         (
             Style::Bold,
             format!("cargo kata watch · {} — {}", kata.name, kata.title),
@@ -160,35 +164,122 @@ pub fn compose(view: &View, width: usize, height: usize) -> Vec<Line> {
     foot.push((Style::Plain, String::new()));
     foot.push((Style::Bold, FOOTER.to_owned()));
 
+    let head: Vec<Line> = head.into_iter().map(|l| cut(l, width)).collect();
+    let status: Vec<Line> = status.into_iter().map(|l| cut(l, width)).collect();
+    let hint = wrap_all(hint, width);
+    let keys = foot.pop().map(|l| cut(l, width));
+    let mut foot = wrap_all(foot, width);
+    foot.extend(keys);
+
     let fixed = head.len() + status.len() + hint.len() + foot.len();
     let room = height.saturating_sub(fixed).max(3);
-    let mut body = details(view);
+    let mut body = wrap_all(details(view), width);
     if body.len() > room {
+        // Leave lines out of the middle: the start says what failed, the end says how (the
+        // reason, "expected ... got ...", comes last in a message) and how to replay it.
         let left = body.len() - (room - 1);
-        body.truncate(room - 1);
-        body.push((
-            Style::Dim,
-            format!(
-                "… {left} more line{} (`cargo kata check {}` shows them all)",
-                if left == 1 { "" } else { "s" },
-                kata.name
+        let tail = ((room - 1) / 2).min(8);
+        let keep_head = room - 1 - tail;
+        let note = cut(
+            (
+                Style::Dim,
+                format!(
+                    "… {left} more line{} (`cargo kata check {}` shows them all)",
+                    if left == 1 { "" } else { "s" },
+                    kata.name
+                ),
             ),
-        ));
+            width,
+        );
+        let end = body.split_off(body.len() - tail);
+        body.truncate(keep_head);
+        body.push(note);
+        body.extend(end);
     }
-    head.extend(body);
-    head.extend(status);
-    head.extend(hint);
-    head.extend(foot);
-    let over = head.len().saturating_sub(height.max(1));
+    let mut all = head;
+    all.extend(body);
+    all.extend(status);
+    all.extend(hint);
+    all.extend(foot);
+    let over = all.len().saturating_sub(height.max(1));
     if over > 0 {
         // A tiny terminal: keep the footer, drop from the middle.
-        let keep_end = 2.min(head.len());
-        let cut_at = head.len() - keep_end - over;
-        head.drain(cut_at..cut_at + over);
+        let keep_end = 2.min(all.len());
+        let cut_at = all.len() - keep_end - over;
+        all.drain(cut_at..cut_at + over);
     }
-    head.into_iter()
-        .map(|(s, l)| (s, truncate(&l, width)))
+    all
+}
+
+/// A fixed line, cut to `width` columns.
+fn cut((style, text): Line, width: usize) -> Line {
+    (style, truncate(&text, width))
+}
+
+/// Every line wrapped to `width` columns.
+fn wrap_all(lines: Vec<Line>, width: usize) -> Vec<Line> {
+    lines
+        .into_iter()
+        .flat_map(|(style, text)| wrap(&text, width).into_iter().map(move |l| (style, l)))
         .collect()
+}
+
+/// `text` in lines of at most `width` columns, broken after a space where there is one (else
+/// anywhere); the lines after the first are indented two columns more than the text, so that a
+/// wrapped line reads as the continuation of one.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    if width_of(text) <= width {
+        return vec![text.to_owned()];
+    }
+    let indent_chars = text.len() - text.trim_start_matches(' ').len();
+    // The indent of the continuation, unless it would leave no room for the text.
+    let indent = " ".repeat(if indent_chars + 2 < width / 2 {
+        indent_chars + 2
+    } else {
+        0
+    });
+    let mut lines = Vec::new();
+    let mut rest = text;
+    let mut prefix = "";
+    loop {
+        let room = width.saturating_sub(width_of(prefix)).max(1);
+        if width_of(rest) <= room {
+            lines.push(format!("{prefix}{rest}"));
+            return lines;
+        }
+        // The longest start of `rest` that fits, then back to its last space.
+        let mut fit = 0;
+        let mut used = 0;
+        for (i, c) in rest.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            fit = i + c.len_utf8();
+        }
+        if fit == 0 {
+            // Not even one character fits (a wide one in one column): take it anyway.
+            fit = rest.chars().next().map_or(rest.len(), char::len_utf8);
+        }
+        let head = &rest[..fit];
+        let brk = match head.rfind(' ') {
+            Some(i) if head[..i].trim_start().is_empty() => fit,
+            Some(i) => i + 1,
+            None => fit,
+        };
+        lines.push(format!("{prefix}{}", rest[..brk].trim_end()));
+        rest = rest[brk..].trim_start_matches(' ');
+        prefix = &indent;
+        if rest.is_empty() {
+            return lines;
+        }
+    }
+}
+
+/// The columns `text` takes on a terminal.
+fn width_of(text: &str) -> usize {
+    crate::render::width(text)
 }
 
 /// `✓ examples  ✓ properties  ✗ concurrency  · quality  · complexity`.
@@ -284,12 +375,17 @@ fn details(view: &View) -> Vec<Line> {
         ));
         return out;
     };
-    out.extend(stage_failure(kata, stage, report.seed));
+    out.extend(stage_failure(
+        kata,
+        stage,
+        &report.implementation,
+        report.seed,
+    ));
     out
 }
 
 /// The first failing stage's key information.
-pub fn stage_failure(kata: &Kata, r: &StageResult, seed: u64) -> Vec<Line> {
+pub fn stage_failure(kata: &Kata, r: &StageResult, implementation: &str, seed: u64) -> Vec<Line> {
     let mut out = Vec::new();
     let passed = r.tests.iter().filter(|t| t.status == "passed").count()
         + r.measurements.iter().filter(|m| m.passed).count();
@@ -332,15 +428,6 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, seed: u64) -> Vec<Line> {
         if let Some(loc) = &t.location {
             out.push((Style::Dim, format!("      at {loc}")));
         }
-        if t.message.contains("--seed") {
-            out.push((
-                Style::Dim,
-                format!(
-                    "      replay: cargo kata check {} --stage {} --seed {seed}",
-                    kata.name, r.name
-                ),
-            ));
-        }
         if failing.len() > 1 {
             out.push((
                 Style::Dim,
@@ -365,6 +452,14 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, seed: u64) -> Vec<Line> {
             ),
         ));
     }
+    // The stage's seed replays every failure of the stage: the one seed on the screen.
+    out.push((
+        Style::Dim,
+        format!(
+            "  replay: {}",
+            crate::render::replay_command(kata.name, implementation, &r.name, seed)
+        ),
+    ));
     out
 }
 
@@ -376,12 +471,21 @@ fn figure(v: f64) -> String {
     }
 }
 
-/// `text` cut to `width` characters, with `…` where it was cut.
+/// `text` cut to `width` columns, with `…` where it was cut.
 pub fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    if width_of(text) <= width {
         return text.to_owned();
     }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    let mut s = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        s.push(c);
+    }
     s.push('…');
     s
 }
@@ -472,8 +576,7 @@ mod tests {
         p.tests.push(TestResult {
             name: "matches the model".into(),
             status: "failed".into(),
-            message: "minimal failing sequence:\n  cache.put(1, 1);\n(replay it with --seed 7)"
-                .into(),
+            message: "minimal failing sequence:\n  cache.put(1, 1);".into(),
             todo: false,
             location: None,
         });
@@ -534,5 +637,107 @@ mod tests {
     fn truncation_marks_the_cut() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("日本語です", 5), "日本…");
+    }
+
+    /// The screen's words with their line breaks and indentation taken out: what a person reads.
+    fn words(lines: &[Line]) -> String {
+        text(lines).split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn assert_fits(lines: &[Line], width: usize) {
+        for (_, l) in lines {
+            assert!(crate::render::width(l) <= width, "wider than {width}: {l}");
+        }
+    }
+
+    const REASON: &str = "step 4: cache.get(&2) after put(1, 10), put(2, 20), get(&1), \
+                          put(3, 30) with capacity 2: expected Some(20), got None";
+
+    fn failing_check(message: &str) -> Report {
+        let mut p = stage("properties", StageStatus::Failed);
+        p.tests.push(TestResult {
+            name: "get returns the value of the last put of a key still cached".into(),
+            status: "failed".into(),
+            message: message.into(),
+            todo: false,
+            location: Some("katas/lru/src/lib.rs:42:9".into()),
+        });
+        report(vec![stage("examples", StageStatus::Passed), p])
+    }
+
+    /// At 80 and 120 columns the failing check's line ran past the edge and was cut before
+    /// "expected ... got ...": it is wrapped instead, every word kept.
+    #[test]
+    fn the_failing_line_is_wrapped_not_cut_at_80_and_120_columns() {
+        for width in [80, 120] {
+            let lines = compose(&view(Some(failing_check(REASON))), width, 24);
+            assert_fits(&lines, width);
+            let seen = words(&lines);
+            assert!(seen.contains(REASON), "{width} columns:\n{}", text(&lines));
+            assert!(
+                seen.contains("✗ get returns the value of the last put of a key still cached"),
+                "{width} columns:\n{}",
+                text(&lines)
+            );
+            // Only the title may be cut, with `…`: the learner need not read all of it.
+            assert!(
+                !text(&lines[1..]).contains('…'),
+                "nothing cut:\n{}",
+                text(&lines)
+            );
+        }
+    }
+
+    /// A minimal sequence taller than the screen: the lines left out are from its middle, so
+    /// the reason (the end of the message) and the replay stay.
+    #[test]
+    fn a_tall_failure_keeps_its_reason_and_its_replay() {
+        let mut message = String::from("minimal failing sequence:\n");
+        for i in 0..60 {
+            message.push_str(&format!("    cache.put({i}, {i});\n"));
+        }
+        message.push_str(REASON);
+        for width in [80, 120] {
+            let lines = compose(&view(Some(failing_check(&message))), width, 24);
+            assert_eq!(lines.len(), 24);
+            assert_fits(&lines, width);
+            let seen = words(&lines);
+            for needle in [
+                "properties: FAIL",
+                "minimal failing sequence:",
+                "expected Some(20), got None",
+                "replay: cargo kata check lru --stage properties --seed 7",
+                "more lines (`cargo kata check lru` shows them all)",
+                FOOTER,
+            ] {
+                assert!(seen.contains(needle), "no `{needle}` in\n{}", text(&lines));
+            }
+        }
+    }
+
+    /// The messages carry no seed; the screen gives the stage's, for the implementation graded.
+    #[test]
+    fn the_replay_is_the_stages_seed_for_the_implementation_graded() {
+        let mut r = failing_check("expected 1, got 2");
+        r.implementation = "solution".into();
+        let seen = words(&compose(&view(Some(r)), 120, 40));
+        assert!(
+            seen.contains("replay: cargo kata check lru --stage properties --seed 7 --solution"),
+            "{seen}"
+        );
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_indents_the_continuation() {
+        assert_eq!(
+            wrap("    one two three four", 14),
+            vec!["    one two", "      three", "      four"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("short", 80), vec!["short"]);
+        for l in wrap(&"日本語 ".repeat(30), 20) {
+            assert!(crate::render::width(&l) <= 20, "{l}");
+        }
     }
 }
