@@ -275,9 +275,37 @@ pub fn hint_at(ws: &Workspace, kata: &Kata, stage: Option<Stage>, level: usize) 
 /// `cargo kata hint <kata> [--stage S] [--level N]`: prints the hint, the levels seen before it
 /// (one line each), and how many remain.
 pub fn run(ws: &Workspace, kata: &Kata, stage: Option<Stage>, level: Option<usize>) -> Result<()> {
-    let out = Out::new(false);
+    run_to(ws, kata, stage, level, &Out::new(false))
+}
+
+/// [`run`], printing to `out`.
+fn run_to(
+    ws: &Workspace,
+    kata: &Kata,
+    stage: Option<Stage>,
+    level: Option<usize>,
+    out: &Out,
+) -> Result<()> {
     let progress = progress::load(ws);
     let hints = load(ws, kata)?;
+    if stage.is_none()
+        && progress
+            .first_unpassed_stage(kata.name, &progress::current_hash(ws, kata))
+            .is_none()
+    {
+        // Solved: not an error (exit status 0), and the hints are still there by stage.
+        let name = kata.name;
+        out.line(&out.paint(
+            GREEN,
+            &format!("{name} is solved: your code passes every stage, no hint needed."),
+        ));
+        out.line(&format!(
+            "To read a stage's hints anyway: `cargo kata hint {name} --stage <stage>` (examples, \
+             properties, concurrency, quality, complexity); to compare with the reference: \
+             `cargo kata solution {name}`."
+        ));
+        return Ok(());
+    }
     let resolved = stage_for(ws, &progress, kata, stage)?;
     let seen_before = progress.hints_seen(kata.name, resolved);
     let hint = match level {
@@ -293,7 +321,7 @@ pub fn run(ws: &Workspace, kata: &Kata, stage: Option<Stage>, level: Option<usiz
                     &format!("Hints for the {} stage of {}", done.stage, kata.name),
                 ));
                 for l in &seen_before {
-                    compact(&out, &hints, resolved, *l);
+                    compact(out, &hints, resolved, *l);
                 }
                 out.line("");
                 out.line(&out.paint(YELLOW, &format!("No more hints: {done}.")));
@@ -306,7 +334,7 @@ pub fn run(ws: &Workspace, kata: &Kata, stage: Option<Stage>, level: Option<usiz
         &format!("Hints for the {} stage of {}", hint.stage, kata.name),
     ));
     for l in seen_before.iter().filter(|l| **l != hint.level) {
-        compact(&out, &hints, resolved, *l);
+        compact(out, &hints, resolved, *l);
     }
     out.line("");
     out.line(&out.paint(
@@ -403,6 +431,80 @@ mod tests {
     const SAMPLE: &str = "# Hints\n\nPreamble.\n\n## examples\n\n### 1. Nudge\n\nOne.\n\n\
         ```text\n## not a heading\n```\n\n### 2. Direction\nTwo.\n\n## properties\n### 1. A\na\n\
         ## concurrency\n### 1. A\na\n## quality\n### 1. A\na\n## complexity\n### 1. A\na\n";
+
+    /// A temporary repository holding `kata`'s crate and hints, solved (every stage passed on
+    /// its current source) when `solved`.
+    fn repository(name: &str, kata: &Kata, solved: bool) -> Workspace {
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .nth(2)
+            .unwrap()
+            .join("katas")
+            .join(kata.name);
+        let root = std::env::temp_dir().join(format!("kata-hints-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("katas").join(kata.name);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::copy(real.join("HINTS.md"), dir.join("HINTS.md")).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), "// done\n").unwrap();
+        let ws = Workspace {
+            target: root.join("target"),
+            root,
+        };
+        if solved {
+            let mut stages: Vec<crate::results::StageResult> = Stage::ALL
+                .iter()
+                .map(|s| crate::results::StageResult::not_run(s.name()))
+                .collect();
+            for s in &mut stages {
+                s.status = crate::results::StageStatus::Passed;
+            }
+            let report = crate::results::Report {
+                schema: crate::results::SCHEMA,
+                kata: kata.name.into(),
+                implementation: "learner".into(),
+                source: format!("katas/{}", kata.name),
+                source_hash: progress::current_hash(&ws, kata),
+                verdict: crate::results::Verdict::Passed,
+                exit_code: 0,
+                reason: None,
+                seed: 1,
+                started_at: crate::results::now_rfc3339(),
+                duration_ms: 0,
+                toolchain: crate::results::Toolchain {
+                    rustc: String::new(),
+                    cargo: String::new(),
+                },
+                stages,
+            };
+            progress::record_grade(&ws, &report).unwrap();
+        }
+        ws
+    }
+
+    /// `cargo kata hint` on a solved kata exited 2 with an error; it is not one.
+    #[test]
+    fn a_solved_kata_gets_no_hint_and_no_error() {
+        let lru = kata_core::catalogue::find("lru").unwrap();
+        let ws = repository("solved", lru, true);
+        let out = Out::buffer(false);
+        run_to(&ws, lru, None, None, &out).expect("not an error");
+        let text = out.take();
+        assert!(text.contains("lru is solved"), "{text}");
+        assert!(
+            text.contains("cargo kata hint lru --stage <stage>"),
+            "{text}"
+        );
+        // By stage, the hints are still there.
+        let out = Out::buffer(false);
+        run_to(&ws, lru, Some(Stage::Quality), None, &out).unwrap();
+        assert!(out.take().contains("Hint 1 of"));
+        // Unsolved, the first stage's first hint.
+        let ws = repository("unsolved", lru, false);
+        let out = Out::buffer(false);
+        run_to(&ws, lru, None, None, &out).unwrap();
+        assert!(out.take().contains("Hints for the examples stage of lru"));
+    }
 
     #[test]
     fn parses_levels_and_ignores_headings_in_code() {
