@@ -175,6 +175,15 @@ struct WatchArgs {
 }
 
 fn main() -> ExitCode {
+    // `cargo kata ... | head` must end quietly, as Unix tools do: the default action of SIGPIPE
+    // (which the Rust runtime ignores, turning the next print into a panic or an error) ends the
+    // process without a word at the first write after the reader is gone. Set before anything
+    // is printed, so that it covers every print, ours or a library's.
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default action; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

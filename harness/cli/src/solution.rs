@@ -6,7 +6,8 @@
 //! pager on a terminal, colour unless `NO_COLOR` is set or stdout is not a terminal), or with
 //! `--paths` (alias `--side-by-side`) just the two paths, to open side by side in an editor.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 use kata_core::catalogue::{Kata, Stage};
@@ -73,28 +74,49 @@ pub fn run(ws: &Workspace, kata: &'static Kata, force: bool, show: Show) -> Resu
         BOLD,
         &format!("{name}: your code (---) against the reference (+++)"),
     ));
+    diff(&ws.root, &mine, &theirs, out.color(), Stdio::inherit()).map_err(|e| {
+        e.context(format!(
+            "open the two files yourself: `cargo kata solution {name} --paths`"
+        ))
+    })
+}
+
+/// `git diff --no-index` of `mine` against `theirs` (relative to `root`) on `stdout`.
+///
+/// A reader that stops early (`| head`) is not a failure: git then dies of SIGPIPE, and the
+/// command ends quietly, as git alone would.
+fn diff(root: &Path, mine: &str, theirs: &str, color: bool, stdout: Stdio) -> Result<()> {
     let status = Command::new("git")
-        .current_dir(&ws.root)
+        .current_dir(root)
         .args(["diff", "--no-index"])
-        .arg(if out.color() {
+        .arg(if color {
             "--color=always"
         } else {
             "--color=never"
         })
-        .args(["--", &mine, &theirs])
+        .args(["--", mine, theirs])
+        .stdout(stdout)
         .status();
     match status {
         // `git diff` exits 1 when the files differ, as they will.
         Ok(s) if matches!(s.code(), Some(0 | 1)) => Ok(()),
-        Ok(s) => bail!(
-            "git diff failed ({s}); open the two files yourself: `cargo kata solution {name} \
-             --paths`"
-        ),
-        Err(e) => Err(e).context(format!(
-            "cannot run git to show the diff; `cargo kata solution {name} --paths` prints the two \
-             files to compare"
-        )),
+        Ok(s) if broken_pipe(&s) => Ok(()),
+        Ok(s) => bail!("git diff failed ({s})"),
+        Err(e) => Err(e).context("cannot run git to show the diff"),
     }
+}
+
+/// Whether `status` is a death by SIGPIPE, or git's exit after an EPIPE (141 = 128 + SIGPIPE,
+/// when git ignores the signal).
+fn broken_pipe(status: &std::process::ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if status.signal() == Some(libc::SIGPIPE) {
+            return true;
+        }
+    }
+    status.code() == Some(141)
 }
 
 /// `cargo kata solution`'s arguments.
@@ -117,4 +139,31 @@ pub fn command(ws: &Workspace, args: &SolutionArgs) -> Result<std::process::Exit
     let show = if args.paths { Show::Paths } else { Show::Diff };
     run(ws, kata, args.force, show)?;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    /// `cargo kata solution lru | head`: the reader goes away, git dies of SIGPIPE, and that
+    /// used to be reported as "git diff failed (signal: 13)" with exit status 2.
+    #[cfg(unix)]
+    #[test]
+    fn a_reader_that_stops_early_is_not_an_error() {
+        let root = std::env::temp_dir().join(format!("kata-solution-pipe-{}", std::process::id()));
+        for (dir, text) in [("a", "mine\n"), ("b", "theirs\n")] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::write(root.join(dir).join("lib.rs"), text.repeat(20_000)).unwrap();
+        }
+        let mut fds = [0; 2];
+        // SAFETY: pipe(2) fills the two descriptors it is given.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: both descriptors were just opened and are owned here only.
+        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        drop(read); // The reader is gone before git writes.
+        let result = diff(&root, "a", "b", false, Stdio::from(write));
+        assert!(result.is_ok(), "{result:?}");
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
