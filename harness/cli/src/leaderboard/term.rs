@@ -39,8 +39,18 @@ fn clean(s: &str, max: usize) -> String {
             }
         })
         .collect();
-    if escaped.chars().count() > max {
-        escaped.chars().take(max - 1).chain(['…']).collect()
+    // Columns, not characters: a name in CJK takes two columns a character.
+    if crate::render::width(&escaped) > max {
+        let mut cut = String::new();
+        for c in escaped.chars() {
+            if crate::render::width(&cut) + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+                >= max
+            {
+                break;
+            }
+            cut.push(c);
+        }
+        cut + "…"
     } else {
         escaped
     }
@@ -48,12 +58,8 @@ fn clean(s: &str, max: usize) -> String {
 
 /// `text` padded to `width` characters, left- or right-aligned.
 fn pad(text: &str, width: usize, right: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(text.chars().count()));
-    if right {
-        fill + text
-    } else {
-        text.to_owned() + &fill
-    }
+    use crate::render::Align;
+    crate::render::pad(text, width, if right { Align::Right } else { Align::Left })
 }
 
 /// Nanoseconds per operation with three significant figures or so.
@@ -149,7 +155,11 @@ pub fn boards(w: &mut impl Write, shown: &[Shown], color: bool) -> io::Result<()
                     }
                 })
                 .collect();
-            let who_w = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+            let who_w = names
+                .iter()
+                .map(|n| crate::render::width(n))
+                .max()
+                .unwrap_or(0);
             let who_w = who_w.max(3);
             let ns_w = block
                 .rows
@@ -274,6 +284,27 @@ mod tests {
         assert!(rows[2].trim_end().ends_with("full"));
         let coloured = text(|w| boards(w, &shown(), true));
         assert!(coloured.contains(GREEN) && coloured.contains(RED));
+    }
+
+    /// A name in CJK takes two columns a character: padded by characters, its row's ratio sat
+    /// left of the others'. And colour never moves a column.
+    #[test]
+    fn columns_line_up_with_wide_names_and_with_colour() {
+        let mut s = shown();
+        s[0].entries.push((
+            5,
+            entry("山田太郎", "2026-11-23T10:00:00Z", &[("get", 0.5)]),
+        ));
+        let plain = text(|w| boards(w, &s, false));
+        let columns: Vec<usize> = plain
+            .lines()
+            .filter(|l| l.contains('x') && l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .map(|l| crate::render::width(&l[..l.find("x ").unwrap()]))
+            .collect();
+        assert_eq!(columns.len(), 4, "{plain}");
+        assert!(columns.iter().all(|c| *c == columns[0]), "{plain}");
+        let coloured = text(|w| boards(w, &s, true));
+        assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), plain);
     }
 
     #[test]
