@@ -57,7 +57,7 @@ pub const PEERS: &[Peer] = &[
 /// Supplies a single-threaded cache type: one peer's [`Cache`].
 pub trait CacheMaker: 'static {
     /// The cache type.
-    type Cache<K: Hash + Eq, V>: Cache<K, V>;
+    type Cache<K: Hash + Eq + Clone, V>: Cache<K, V>;
 }
 
 /// The family of a peer: `M`'s cache and the reference `R`'s sharded cache (see the module
@@ -65,8 +65,8 @@ pub trait CacheMaker: 'static {
 pub struct Family<M, R>(PhantomData<(M, R)>);
 
 impl<M: CacheMaker, R: LruFamily> LruFamily for Family<M, R> {
-    type Cache<K: Hash + Eq, V> = M::Cache<K, V>;
-    type Sharded<K: Hash + Eq + Send, V: Clone + Send> = R::Sharded<K, V>;
+    type Cache<K: Hash + Eq + Clone, V> = M::Cache<K, V>;
+    type Sharded<K: Hash + Eq + Clone + Send, V: Clone + Send> = R::Sharded<K, V>;
 }
 
 /// The `lru` crate's family, with `R`'s sharded cache.

@@ -44,7 +44,7 @@ impl std::error::Error for CapacityError {}
 ///
 /// "Used" means inserted by [`put`](Cache::put) or read by [`get`](Cache::get); [`peek`](Cache::peek)
 /// reads without using. Every operation is O(1) on average.
-pub trait Cache<K: Hash + Eq, V>: Sized {
+pub trait Cache<K: Hash + Eq + Clone, V>: Sized {
     /// An empty cache that holds at most `capacity` entries.
     ///
     /// # Errors
@@ -85,7 +85,9 @@ pub trait Cache<K: Hash + Eq, V>: Sized {
 /// Every operation acts atomically: it behaves as if it happened at one instant between its call
 /// and its return. Eviction is least-recently-used within the shard a key hashes to, which only
 /// approximates a global LRU; the quality stage measures by how much.
-pub trait ConcurrentCache<K: Hash + Eq + Send, V: Clone + Send>: Sized + Send + Sync {
+pub trait ConcurrentCache<K: Hash + Eq + Clone + Send, V: Clone + Send>:
+    Sized + Send + Sync
+{
     /// An empty cache holding at most `capacity` entries in total, over `shards` shards.
     ///
     /// # Errors

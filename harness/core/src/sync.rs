@@ -6,6 +6,11 @@
 //! normal build they are `parking_lot`'s mutex (no poisoning: `lock()` returns the guard) and the
 //! standard atomics, plus a lock-free [`atomic::AtomicU128`] from `portable-atomic`.
 //!
+//! Every [`Mutex::lock`] is counted per thread ([`locks_taken`]), so a suite can check a
+//! requirement such as "lock-free": it reads the count before and after a call and fails the check
+//! if the call took a lock. The count is one thread-local increment, a few instructions beside
+//! the lock itself.
+//!
 //! The cfg is project-specific (`kata_loom`, not `loom`) so that dependencies which have their own
 //! `cfg(loom)` code are not switched too, as crossbeam (`crossbeam_loom`) and moka (`moka_loom`) do.
 
@@ -14,6 +19,18 @@ pub use std::sync::Arc;
 
 #[cfg(kata_loom)]
 pub use loom::sync::Arc;
+
+thread_local! {
+    static LOCKS_TAKEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times this thread has taken a [`Mutex`] of this module so far.
+///
+/// The graded suites compare it before and after a call to check that a variant documented as
+/// lock-free took no lock.
+pub fn locks_taken() -> u64 {
+    LOCKS_TAKEN.try_with(|n| n.get()).unwrap_or(0)
+}
 
 /// A mutual-exclusion lock whose `lock()` returns the guard directly (no poisoning).
 #[derive(Debug, Default)]
@@ -45,6 +62,8 @@ impl<T> Mutex<T> {
     /// Blocks until the lock is held and returns its guard.
     #[inline]
     pub fn lock(&self) -> MutexGuard<'_, T> {
+        // `try_with`: a lock taken while the thread's locals are torn down is not counted.
+        let _ = LOCKS_TAKEN.try_with(|n| n.set(n.get() + 1));
         #[cfg(not(kata_loom))]
         {
             self.inner.lock()

@@ -80,6 +80,54 @@ pub fn take_last_panic() -> Option<PanicRecord> {
         .flatten()
 }
 
+/// Puts `record` back as this thread's last panic, for [`Ctx::check`] to report its location.
+pub fn remember_panic(record: PanicRecord) {
+    let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(record));
+}
+
+/// The panic `payload` as a record: the one the hook saw on this thread if any (it has the
+/// location), else the payload's text.
+pub fn panic_record(payload: &(dyn std::any::Any + Send)) -> PanicRecord {
+    take_last_panic().unwrap_or_else(|| PanicRecord {
+        message: payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "panic with a non-string payload".to_owned()),
+        location: None,
+    })
+}
+
+/// A panic as one line for a failure message: `panicked at file:line: message`, or for a
+/// `todo!()` its own message first (so that it is still recognised as one), then where.
+pub fn describe_panic(record: &PanicRecord) -> String {
+    match (&record.location, is_todo(&record.message)) {
+        (Some(at), true) => format!("{} ({at})", record.message),
+        (None, true) => record.message.clone(),
+        (Some(at), false) => format!("panicked at {at}: {}", record.message),
+        (None, false) => format!("panicked: {}", record.message),
+    }
+}
+
+/// Runs `body`, turning a panic into `Err` with its message and location. For code that runs
+/// outside [`Ctx::check`]'s own guard: worker threads, each case of a property.
+pub fn guarded<T>(body: impl FnOnce() -> T) -> Result<T, String> {
+    panic::catch_unwind(AssertUnwindSafe(body))
+        .map_err(|payload| describe_panic(&panic_record(payload.as_ref())))
+}
+
+/// Joins a worker thread whose body returns `Result<T, String>`; a panic in it (which
+/// [`guarded`] did not catch) still reports its message.
+///
+/// # Errors
+///
+/// The worker's own error, or its panic.
+pub fn join_worker<T>(handle: std::thread::JoinHandle<Result<T, String>>) -> Result<T, String> {
+    handle
+        .join()
+        .map_err(|payload| describe_panic(&panic_record(payload.as_ref())))?
+}
+
 /// Whether a panic message comes from `todo!()` or `unimplemented!()`.
 pub fn is_todo(message: &str) -> bool {
     message.starts_with("not yet implemented") || message.starts_with("not implemented")
@@ -125,14 +173,7 @@ impl Ctx {
                 (false, message, todo, location)
             }
             Err(payload) => {
-                let record = take_last_panic().unwrap_or_else(|| PanicRecord {
-                    message: payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                        .unwrap_or_else(|| "panicked".to_owned()),
-                    location: None,
-                });
+                let record = panic_record(payload.as_ref());
                 let todo = is_todo(&record.message);
                 let message = if todo {
                     record.message
@@ -227,12 +268,18 @@ pub fn loom_model(body: impl Fn() -> Outcome + Send + Sync + 'static) -> Outcome
     match result {
         Ok(()) => Ok(()),
         Err(payload) => {
-            let message = take_last_panic().map(|p| p.message).unwrap_or_else(|| {
-                payload
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .unwrap_or_else(|| "a loom model check failed".to_owned())
-            });
+            // The suite's own failures are panics raised here, in `harness/suites`; any other
+            // panic came from the implementation, and keeps its file and line.
+            let record = panic_record(payload.as_ref());
+            let ours = record
+                .location
+                .as_deref()
+                .is_none_or(|at| at.contains("harness/suites"));
+            let message = if ours {
+                record.message
+            } else {
+                describe_panic(&record)
+            };
             if is_todo(&message) {
                 Err(message)
             } else {

@@ -21,9 +21,9 @@ pub mod workloads;
 /// The types one implementation of the kata provides.
 pub trait LruFamily: 'static {
     /// The single-threaded exact LRU cache.
-    type Cache<K: Hash + Eq, V>: Cache<K, V>;
+    type Cache<K: Hash + Eq + Clone, V>: Cache<K, V>;
     /// The thread-safe sharded cache.
-    type Sharded<K: Hash + Eq + Send, V: Clone + Send>: ConcurrentCache<K, V>;
+    type Sharded<K: Hash + Eq + Clone + Send, V: Clone + Send>: ConcurrentCache<K, V>;
 }
 
 /// Declares a unit struct implementing [`LruFamily`] with the `LruCache` and `ShardedLruCache`
@@ -35,8 +35,8 @@ macro_rules! lru_family {
         $(#[$meta])*
         pub struct $name;
         impl $crate::lru::LruFamily for $name {
-            type Cache<K: ::std::hash::Hash + Eq, V> = $krate::LruCache<K, V>;
-            type Sharded<K: ::std::hash::Hash + Eq + Send, V: Clone + Send> =
+            type Cache<K: ::std::hash::Hash + Eq + Clone, V> = $krate::LruCache<K, V>;
+            type Sharded<K: ::std::hash::Hash + Eq + Clone + Send, V: Clone + Send> =
                 $krate::ShardedLruCache<K, V>;
         }
     };

@@ -41,7 +41,7 @@ pub struct LruCache<K, V> {
     _entries: PhantomData<(K, V)>,
 }
 
-impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCache<K, V> {
     /// An empty cache holding at most `capacity` entries.
     ///
     /// # Errors
@@ -96,7 +96,7 @@ pub struct ShardedLruCache<K, V> {
 
 impl<K, V> ConcurrentCache<K, V> for ShardedLruCache<K, V>
 where
-    K: Hash + Eq + Send,
+    K: Hash + Eq + Clone + Send,
     V: Clone + Send,
 {
     /// An empty cache of `capacity` entries over `shards` shards.

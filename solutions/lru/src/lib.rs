@@ -11,13 +11,14 @@
 //!
 //! [`ShardedLruCache`] splits the capacity over independently locked [`LruCache`] shards picked by
 //! a hash of the key, and keeps a total count updated inside the shard's lock so that `len` is a
-//! single atomic read.
+//! single atomic read. The count is updated by a guard's `Drop`, so that it stays exact when a
+//! key's `Drop` (or `Hash`, or `Eq`) panics inside a shard: the unwind runs it too.
 
 use std::hash::{BuildHasher, Hash};
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use kata_core::sync::atomic::{AtomicUsize, Ordering};
-use kata_core::sync::Mutex;
+use kata_core::sync::{Mutex, MutexGuard};
 
 pub use kata_core::lru::{Cache, CapacityError, ConcurrentCache};
 
@@ -124,7 +125,7 @@ impl<K: Hash + Eq, V> LruCache<K, V> {
     }
 }
 
-impl<K: Hash + Eq, V> Cache<K, V> for LruCache<K, V> {
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCache<K, V> {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
         if capacity == 0 {
             return Err(CapacityError::Zero);
@@ -245,11 +246,57 @@ impl<K: Hash + Eq, V> ShardedLruCache<K, V> {
         let index = (high * self.shards.len() as u64) >> 32;
         &self.shards[index as usize]
     }
+
+    /// The locked shard of `key`, which adds the change in its length to the total when it is
+    /// dropped, also when unwinding: a key whose `Drop`, `Hash` or `Eq` panics inside the shard
+    /// cannot leave [`ConcurrentCache::len`] out of step with the entries held.
+    #[inline]
+    fn counted(&self, key: &K) -> Counted<'_, K, V> {
+        let shard = self.shard(key).lock();
+        Counted {
+            before: shard.nodes.len(),
+            shard,
+            total: &self.len,
+        }
+    }
+}
+
+/// A locked shard that keeps the total count in step with it; see [`ShardedLruCache::counted`].
+struct Counted<'a, K, V> {
+    shard: MutexGuard<'a, LruCache<K, V>>,
+    before: usize,
+    total: &'a AtomicUsize,
+}
+
+impl<K, V> std::ops::Deref for Counted<'_, K, V> {
+    type Target = LruCache<K, V>;
+    fn deref(&self) -> &Self::Target {
+        &self.shard
+    }
+}
+
+impl<K, V> std::ops::DerefMut for Counted<'_, K, V> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.shard
+    }
+}
+
+impl<K, V> Drop for Counted<'_, K, V> {
+    #[inline]
+    fn drop(&mut self) {
+        // Runs before the guard field is dropped, so still under the shard's lock.
+        let after = self.shard.nodes.len();
+        if after > self.before {
+            self.total.fetch_add(after - self.before, Ordering::SeqCst);
+        } else if after < self.before {
+            self.total.fetch_sub(self.before - after, Ordering::SeqCst);
+        }
+    }
 }
 
 impl<K, V> ConcurrentCache<K, V> for ShardedLruCache<K, V>
 where
-    K: Hash + Eq + Send,
+    K: Hash + Eq + Clone + Send,
     V: Clone + Send,
 {
     fn with_shards(capacity: usize, shards: usize) -> Result<Self, CapacityError> {
@@ -286,22 +333,13 @@ where
     }
 
     fn put(&self, key: K, value: V) -> Option<(K, V)> {
-        let mut shard = self.shard(&key).lock();
-        let before = shard.len();
-        let out = shard.put(key, value);
-        if shard.len() > before {
-            self.len.fetch_add(1, Ordering::SeqCst);
-        }
-        out
+        let mut shard = self.counted(&key);
+        shard.put(key, value)
     }
 
     fn remove(&self, key: &K) -> Option<V> {
-        let mut shard = self.shard(key).lock();
-        let out = shard.remove(key);
-        if out.is_some() {
-            self.len.fetch_sub(1, Ordering::SeqCst);
-        }
-        out
+        let mut shard = self.counted(key);
+        shard.remove(key)
     }
 
     fn len(&self) -> usize {

@@ -53,8 +53,36 @@ pub const MUTANTS: &[Mutant] = &[
     Mutant {
         name: "lopsided-shards",
         mistake: "every key goes to shard 0, so the cache uses 1/shards of its capacity",
-        rejected_by: &["quality"],
-        passes: &["examples", "properties", "concurrency"],
+        rejected_by: &["examples", "quality"],
+        passes: &["properties", "concurrency"],
+    },
+    Mutant {
+        name: "evicts-arbitrary",
+        mistake: "a full cache evicts whichever entry its HashMap (a per-instance RandomState) \
+                  lists first: wrong, and differently wrong from run to run",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
+    Mutant {
+        name: "sharded-put-returns-none",
+        mistake: "the sharded put stores the value but always returns None, losing the replaced \
+                  or evicted entry",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
+    Mutant {
+        name: "short-shards",
+        mistake: "each shard holds capacity / shards, rounded down, so with_shards(3, 2) can \
+                  never hold 3",
+        rejected_by: &["examples"],
+        passes: &[],
+    },
+    Mutant {
+        name: "evicts-before-replace",
+        mistake: "put makes room first when the cache is full, even for a key already present, \
+                  and the evicted entry is lost",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
     },
 ];
 
@@ -78,6 +106,10 @@ pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), 
         "check-then-act" => grade::<ShardedFamily<CHECK_THEN_ACT, R>, R>(stage, ctx),
         "racy-len" => grade::<ShardedFamily<RACY_LEN, R>, R>(stage, ctx),
         "lopsided-shards" => grade::<ShardedFamily<LOPSIDED, R>, R>(stage, ctx),
+        "short-shards" => grade::<ShardedFamily<SHORT_SHARDS, R>, R>(stage, ctx),
+        "sharded-put-returns-none" => grade::<ShardedFamily<PUT_RETURNS_NONE, R>, R>(stage, ctx),
+        "evicts-arbitrary" => grade::<Family<ArbitraryLruFamily, R>, R>(stage, ctx),
+        "evicts-before-replace" => grade::<Family<VecLru<EVICTS_BEFORE_REPLACE>, R>, R>(stage, ctx),
         "hangs" => grade::<Family<VecLru<HANGS>, R>, R>(stage, ctx),
         "overflows-stack" => grade::<Family<VecLru<OVERFLOWS_STACK>, R>, R>(stage, ctx),
         "aborts" => grade::<Family<VecLru<ABORTS>, R>, R>(stage, ctx),
@@ -93,23 +125,23 @@ pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), 
 /// Supplies a single-threaded cache type.
 pub trait CacheMaker: 'static {
     /// The cache type.
-    type Cache<K: Hash + Eq, V>: Cache<K, V>;
+    type Cache<K: Hash + Eq + Clone, V>: Cache<K, V>;
 }
 
 /// A family with `M`'s cache and the reference's sharded cache.
 pub struct Family<M, R>(std::marker::PhantomData<(M, R)>);
 
 impl<M: CacheMaker, R: LruFamily> LruFamily for Family<M, R> {
-    type Cache<K: Hash + Eq, V> = M::Cache<K, V>;
-    type Sharded<K: Hash + Eq + Send, V: Clone + Send> = R::Sharded<K, V>;
+    type Cache<K: Hash + Eq + Clone, V> = M::Cache<K, V>;
+    type Sharded<K: Hash + Eq + Clone + Send, V: Clone + Send> = R::Sharded<K, V>;
 }
 
 /// A family with the reference's cache and a wrong sharded cache.
 pub struct ShardedFamily<const BUG: u8, R>(std::marker::PhantomData<R>);
 
 impl<const BUG: u8, R: LruFamily> LruFamily for ShardedFamily<BUG, R> {
-    type Cache<K: Hash + Eq, V> = R::Cache<K, V>;
-    type Sharded<K: Hash + Eq + Send, V: Clone + Send> = BadSharded<K, V, BUG>;
+    type Cache<K: Hash + Eq + Clone, V> = R::Cache<K, V>;
+    type Sharded<K: Hash + Eq + Clone + Send, V: Clone + Send> = BadSharded<K, V, BUG>;
 }
 
 // ---- A Vec-based LRU, most recent first: simple, O(n), with optional bugs. ----
@@ -117,12 +149,13 @@ impl<const BUG: u8, R: LruFamily> LruFamily for ShardedFamily<BUG, R> {
 const CORRECT: u8 = 0;
 const NO_REFRESH: u8 = 1;
 const EVICTS_NEWEST: u8 = 2;
+const EVICTS_BEFORE_REPLACE: u8 = 3;
 
 /// Marker for [`VecLruCache`] with bug `BUG`.
 pub struct VecLru<const BUG: u8>;
 
 impl<const BUG: u8> CacheMaker for VecLru<BUG> {
-    type Cache<K: Hash + Eq, V> = VecLruCache<K, V, BUG>;
+    type Cache<K: Hash + Eq + Clone, V> = VecLruCache<K, V, BUG>;
 }
 
 /// Entries in a `Vec`, most recently used first.
@@ -153,7 +186,7 @@ impl<K: Eq, V, const BUG: u8> VecLruCache<K, V, BUG> {
     }
 }
 
-impl<K: Hash + Eq, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
+impl<K: Hash + Eq + Clone, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
         if BUG > 100 {
             crash(BUG);
@@ -182,6 +215,16 @@ impl<K: Hash + Eq, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
     }
 
     fn put(&mut self, key: K, value: V) -> Option<(K, V)> {
+        if BUG == EVICTS_BEFORE_REPLACE && self.entries.len() == self.capacity {
+            let evicted = self.entries.pop();
+            if let Some(i) = self.position(&key) {
+                let old = std::mem::replace(&mut self.entries[i], (key, value));
+                self.move_to_front(i);
+                return Some(old);
+            }
+            self.entries.insert(0, (key, value));
+            return evicted;
+        }
         if let Some(i) = self.position(&key) {
             let old = std::mem::replace(&mut self.entries[i], (key, value));
             self.move_to_front(i);
@@ -220,7 +263,7 @@ impl<K: Hash + Eq, V, const BUG: u8> Cache<K, V> for VecLruCache<K, V, BUG> {
 pub struct StampLruFamily;
 
 impl CacheMaker for StampLruFamily {
-    type Cache<K: Hash + Eq, V> = StampLru<K, V>;
+    type Cache<K: Hash + Eq + Clone, V> = StampLru<K, V>;
 }
 
 /// Each entry carries the tick of its last use; eviction scans for the smallest.
@@ -230,7 +273,7 @@ pub struct StampLru<K, V> {
     capacity: usize,
 }
 
-impl<K: Hash + Eq, V> Cache<K, V> for StampLru<K, V> {
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for StampLru<K, V> {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
         if capacity == 0 {
             return Err(CapacityError::Zero);
@@ -285,11 +328,76 @@ impl<K: Hash + Eq, V> Cache<K, V> for StampLru<K, V> {
     }
 }
 
+// ---- A cache that evicts in hash order: wrong, and nondeterministic. ----
+
+/// Marker for [`ArbitraryLru`].
+pub struct ArbitraryLruFamily;
+
+impl CacheMaker for ArbitraryLruFamily {
+    type Cache<K: Hash + Eq + Clone, V> = ArbitraryLru<K, V>;
+}
+
+/// Evicts the first entry its `HashMap` iterates over; the map has its own `RandomState`, so
+/// which entry that is changes from one cache to the next.
+pub struct ArbitraryLru<K, V> {
+    map: HashMap<K, V>,
+    capacity: usize,
+}
+
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for ArbitraryLru<K, V> {
+    fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        if capacity == 0 {
+            return Err(CapacityError::Zero);
+        }
+        Ok(ArbitraryLru {
+            map: HashMap::new(),
+            capacity,
+        })
+    }
+
+    fn get(&mut self, key: &K) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    fn peek(&self, key: &K) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    fn put(&mut self, key: K, value: V) -> Option<(K, V)> {
+        if let Some((old_key, old_value)) = self.map.remove_entry(&key) {
+            self.map.insert(key, value);
+            return Some((old_key, old_value));
+        }
+        let evicted = if self.map.len() == self.capacity {
+            let victim = self.map.keys().next().cloned().expect("full cache");
+            self.map.remove_entry(&victim)
+        } else {
+            None
+        };
+        self.map.insert(key, value);
+        evicted
+    }
+
+    fn remove(&mut self, key: &K) -> Option<V> {
+        self.map.remove(key)
+    }
+
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
 // ---- Sharded caches with concurrency or distribution bugs. ----
 
 const CHECK_THEN_ACT: u8 = 1;
 const RACY_LEN: u8 = 2;
 const LOPSIDED: u8 = 3;
+const SHORT_SHARDS: u8 = 4;
+const PUT_RETURNS_NONE: u8 = 5;
 
 /// Shards of [`VecLruCache`] behind mutexes, with bug `BUG`.
 pub struct BadSharded<K, V, const BUG: u8> {
@@ -299,7 +407,7 @@ pub struct BadSharded<K, V, const BUG: u8> {
     capacity: usize,
 }
 
-impl<K: Hash + Eq, V, const BUG: u8> BadSharded<K, V, BUG> {
+impl<K: Hash + Eq + Clone, V, const BUG: u8> BadSharded<K, V, BUG> {
     fn shard(&self, key: &K) -> &Mutex<VecLruCache<K, V, CORRECT>> {
         if BUG == LOPSIDED {
             return &self.shards[0];
@@ -311,7 +419,7 @@ impl<K: Hash + Eq, V, const BUG: u8> BadSharded<K, V, BUG> {
 
 impl<K, V, const BUG: u8> ConcurrentCache<K, V> for BadSharded<K, V, BUG>
 where
-    K: Hash + Eq + Send,
+    K: Hash + Eq + Clone + Send,
     V: Clone + Send,
 {
     fn with_shards(capacity: usize, shards: usize) -> Result<Self, CapacityError> {
@@ -326,7 +434,11 @@ where
         }
         let shards = (0..shards)
             .map(|i| {
-                let share = capacity / shards + usize::from(i < capacity % shards);
+                let share = if BUG == SHORT_SHARDS {
+                    capacity / shards
+                } else {
+                    capacity / shards + usize::from(i < capacity % shards)
+                };
                 VecLruCache::with_capacity(share).map(Mutex::new)
             })
             .collect::<Result<_, _>>()?;
@@ -371,6 +483,7 @@ where
             let out = s.put(key, value);
             (out, s.len() > before)
         };
+        let out = if BUG == PUT_RETURNS_NONE { None } else { out };
         if grew {
             if BUG == RACY_LEN {
                 let n = self.len.load(Ordering::SeqCst);

@@ -5,6 +5,7 @@ use std::time::Duration;
 use kata_core::catalogue::Stage;
 use kata_core::clock::Clock;
 use kata_core::sync::atomic::{AtomicU128, AtomicU64, Ordering};
+use kata_core::sync::Mutex;
 use kata_core::token_bucket::{
     AcquireError, ConcurrentRateLimiter, ConfigError, Rate, RateLimiter,
 };
@@ -57,6 +58,33 @@ pub const MUTANTS: &[Mutant] = &[
         rejected_by: &["concurrency"],
         passes: &["examples", "properties", "quality"],
     },
+    Mutant {
+        name: "backward-panic",
+        mistake: "elapsed time is `now - last`, unguarded: a clock that steps back panics",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
+    Mutant {
+        name: "double-credit",
+        mistake: "a clock that steps back resets the refill time to the earlier reading, so the \
+                  same stretch of time is credited again when the clock catches up",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
+    Mutant {
+        name: "atomic-floor-retry",
+        mistake: "the atomic bucket rounds its retry hint down, so a client that waits as told \
+                  is refused again",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
+    Mutant {
+        name: "locked",
+        mistake: "the atomic bucket is a correct bucket behind kata_core::sync::Mutex: right \
+                  answers, but not lock-free as the kata demands",
+        rejected_by: &["examples", "properties"],
+        passes: &[],
+    },
 ];
 
 /// Runs `stage` on the mutant `name`, with `R` as the reference.
@@ -74,6 +102,10 @@ pub fn run<R: TokenBucketFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Res
         "loop-retry" => grade::<SeqFamily<LOOP_RETRY, R>, R>(stage, ctx),
         "check-then-act" => grade::<AtomicFamily<CheckThenAct, R>, R>(stage, ctx),
         "split-state" => grade::<AtomicFamily<SplitState, R>, R>(stage, ctx),
+        "backward-panic" => grade::<SeqFamily<BACKWARD_PANIC, R>, R>(stage, ctx),
+        "double-credit" => grade::<SeqFamily<DOUBLE_CREDIT, R>, R>(stage, ctx),
+        "atomic-floor-retry" => grade::<AtomicFamily<FloorRetry, R>, R>(stage, ctx),
+        "locked" => grade::<AtomicFamily<Locked, R>, R>(stage, ctx),
         _ => return Err(format!("no token-bucket mutant named `{name}`")),
     }
     Ok(())
@@ -123,6 +155,8 @@ const TRUNCATING: u8 = 2;
 const FLOOR_RETRY: u8 = 3;
 const LOOP_REFILL: u8 = 4;
 const LOOP_RETRY: u8 = 5;
+const BACKWARD_PANIC: u8 = 6;
+const DOUBLE_CREDIT: u8 = 7;
 
 /// Credits and last refill time, the textbook two-variable bucket.
 pub struct CreditBucket<C, const BUG: u8> {
@@ -136,8 +170,14 @@ pub struct CreditBucket<C, const BUG: u8> {
 
 impl<C: Clock, const BUG: u8> CreditBucket<C, BUG> {
     fn credits_at(&self, now: u64) -> (u128, u64) {
-        if now <= self.last {
-            return (self.credits, self.last);
+        match BUG {
+            // `now - self.last` below underflows when the clock stepped back.
+            BACKWARD_PANIC if now == self.last => return (self.credits, self.last),
+            BACKWARD_PANIC => {}
+            // Forgets the later reading: the time up to it will be credited again.
+            DOUBLE_CREDIT if now <= self.last => return (self.credits, now),
+            _ if now <= self.last => return (self.credits, self.last),
+            _ => {}
         }
         let full = u128::from(self.capacity) * self.token;
         let added = u128::from(now - self.last) * self.per_ns;
@@ -381,6 +421,111 @@ impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for SplitStateBucket<C> {
     fn available(&self) -> u64 {
         self.refill();
         (self.credits.load(Ordering::SeqCst) / self.token) as u64
+    }
+
+    fn capacity(&self) -> u64 {
+        self.capacity
+    }
+}
+
+/// Marker for [`LockedBucket`].
+pub struct Locked;
+
+impl AtomicMaker for Locked {
+    type Atomic<C: Clock + Send + Sync> = LockedBucket<C>;
+}
+
+/// A correct single-threaded bucket behind a mutex: right answers, not lock-free.
+pub struct LockedBucket<C>(Mutex<CreditBucket<C, CORRECT>>);
+
+impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for LockedBucket<C> {
+    fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
+        CreditBucket::new(capacity, rate, clock).map(|b| LockedBucket(Mutex::new(b)))
+    }
+
+    fn try_acquire(&self, n: u64) -> Result<(), AcquireError> {
+        self.0.lock().try_acquire(n)
+    }
+
+    fn available(&self) -> u64 {
+        self.0.lock().available()
+    }
+
+    fn capacity(&self) -> u64 {
+        self.0.lock().capacity()
+    }
+}
+
+/// Marker for [`FloorRetryBucket`].
+pub struct FloorRetry;
+
+impl AtomicMaker for FloorRetry {
+    type Atomic<C: Clock + Send + Sync> = FloorRetryBucket<C>;
+}
+
+/// A correct lock-free GCRA bucket but for its retry hint, rounded down.
+pub struct FloorRetryBucket<C> {
+    per_ns: u128,
+    token: u128,
+    capacity: u64,
+    epoch: u64,
+    tat: AtomicU128,
+    clock: C,
+}
+
+impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for FloorRetryBucket<C> {
+    fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
+        let (per_ns, token) = validate(capacity, rate)?;
+        Ok(FloorRetryBucket {
+            per_ns,
+            token,
+            capacity,
+            epoch: clock.now(),
+            tat: AtomicU128::new(0),
+            clock,
+        })
+    }
+
+    fn try_acquire(&self, n: u64) -> Result<(), AcquireError> {
+        if n == 0 {
+            return Ok(());
+        }
+        if n > self.capacity {
+            return Err(AcquireError::ExceedsCapacity {
+                requested: n,
+                capacity: self.capacity,
+            });
+        }
+        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
+        let tolerance = u128::from(self.capacity) * self.token;
+        let mut tat = self.tat.load(Ordering::SeqCst);
+        loop {
+            let new_tat = tat.max(t) + u128::from(n) * self.token;
+            if new_tat - t > tolerance {
+                let wait = (new_tat - t - tolerance) / self.per_ns;
+                return Err(AcquireError::Insufficient {
+                    retry_after: Duration::from_nanos(wait as u64),
+                });
+            }
+            match self
+                .tat
+                .compare_exchange(tat, new_tat, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return Ok(()),
+                Err(actual) => tat = actual,
+            }
+        }
+    }
+
+    fn available(&self) -> u64 {
+        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
+        let tolerance = u128::from(self.capacity) * self.token;
+        let debt = self
+            .tat
+            .load(Ordering::SeqCst)
+            .saturating_sub(t)
+            .min(tolerance);
+        ((tolerance - debt) / self.token) as u64
     }
 
     fn capacity(&self) -> u64 {

@@ -15,7 +15,7 @@ use super::CacheMaker;
 /// An `lru::LruCache` behind [`Cache`].
 pub struct LruCrateCache<K, V>(::lru::LruCache<K, V>);
 
-impl<K: Hash + Eq, V> Cache<K, V> for LruCrateCache<K, V> {
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCrateCache<K, V> {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
         let capacity = NonZeroUsize::new(capacity).ok_or(CapacityError::Zero)?;
         Ok(LruCrateCache(::lru::LruCache::new(capacity)))
@@ -56,5 +56,5 @@ impl<K: Hash + Eq, V> Cache<K, V> for LruCrateCache<K, V> {
 pub struct LruCrate;
 
 impl CacheMaker for LruCrate {
-    type Cache<K: Hash + Eq, V> = LruCrateCache<K, V>;
+    type Cache<K: Hash + Eq + Clone, V> = LruCrateCache<K, V>;
 }

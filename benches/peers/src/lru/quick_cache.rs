@@ -53,7 +53,7 @@ pub struct QuickCacheUnsync<K, V> {
     capacity: usize,
 }
 
-impl<K: Hash + Eq, V> Cache<K, V> for QuickCacheUnsync<K, V> {
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for QuickCacheUnsync<K, V> {
     fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
         if capacity == 0 {
             return Err(CapacityError::Zero);
@@ -109,5 +109,5 @@ impl<K: Hash + Eq, V> Cache<K, V> for QuickCacheUnsync<K, V> {
 pub struct QuickCache;
 
 impl CacheMaker for QuickCache {
-    type Cache<K: Hash + Eq, V> = QuickCacheUnsync<K, V>;
+    type Cache<K: Hash + Eq + Clone, V> = QuickCacheUnsync<K, V>;
 }

@@ -20,7 +20,7 @@ use super::CacheMaker;
 /// A `schnellru::LruMap<K, V, ByLength>` behind [`Cache`].
 pub struct SchnellruCache<K, V>(LruMap<K, V, ByLength>);
 
-impl<K: Hash + Eq, V> Cache<K, V> for SchnellruCache<K, V> {
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for SchnellruCache<K, V> {
     /// # Panics
     ///
     /// When `capacity` exceeds `u32::MAX`: schnellru's `ByLength` limit and its links are `u32`.
@@ -80,5 +80,5 @@ impl<K: Hash + Eq, V> Cache<K, V> for SchnellruCache<K, V> {
 pub struct Schnellru;
 
 impl CacheMaker for Schnellru {
-    type Cache<K: Hash + Eq, V> = SchnellruCache<K, V>;
+    type Cache<K: Hash + Eq + Clone, V> = SchnellruCache<K, V>;
 }

@@ -83,53 +83,54 @@ fn stress<F: LruFamily>(seed: u64) -> Result<(), String> {
         .map(|t| {
             let cache = Arc::clone(&cache);
             std::thread::spawn(move || -> Result<(Vec<u32>, u32), String> {
-                let mut rng = crate::measure::SplitMix64::new(seed ^ u64::from(t));
-                let mut back = Vec::new();
-                let mut puts = 0u32;
-                for _ in 0..OPS {
-                    let key = rng.below(KEYS);
-                    match rng.below(10) {
-                        0..=4 => {
-                            // Values are unique: thread in the top bits, sequence below; the
-                            // key is recoverable as `value % KEYS` to check for crossed wires.
-                            let value = (t * OPS + puts) * KEYS as u32 + key as u32;
-                            puts += 1;
-                            if let Some((k, v)) = cache.put(key, value) {
-                                if u64::from(v) % KEYS != k {
-                                    return Err(format!(
+                crate::check::guarded(|| -> Result<(Vec<u32>, u32), String> {
+                    let mut rng = crate::measure::SplitMix64::new(seed ^ u64::from(t));
+                    let mut back = Vec::new();
+                    let mut puts = 0u32;
+                    for _ in 0..OPS {
+                        let key = rng.below(KEYS);
+                        match rng.below(10) {
+                            0..=4 => {
+                                // Values are unique: thread in the top bits, sequence below; the
+                                // key is recoverable as `value % KEYS` to check for crossed wires.
+                                let value = (t * OPS + puts) * KEYS as u32 + key as u32;
+                                puts += 1;
+                                if let Some((k, v)) = cache.put(key, value) {
+                                    if u64::from(v) % KEYS != k {
+                                        return Err(format!(
                                         "put returned ({k}, {v}): that value was put under key {}",
                                         u64::from(v) % KEYS
                                     ));
-                                }
-                                back.push(v);
-                            }
-                        }
-                        5..=7 => {
-                            if let Some(v) = cache.get(&key) {
-                                if u64::from(v) % KEYS != key {
-                                    return Err(format!(
-                                        "get(&{key}) returned {v}, a value put under key {}",
-                                        u64::from(v) % KEYS
-                                    ));
+                                    }
+                                    back.push(v);
                                 }
                             }
+                            5..=7 => {
+                                if let Some(v) = cache.get(&key) {
+                                    if u64::from(v) % KEYS != key {
+                                        return Err(format!(
+                                            "get(&{key}) returned {v}, a value put under key {}",
+                                            u64::from(v) % KEYS
+                                        ));
+                                    }
+                                }
+                            }
+                            _ => back.extend(cache.remove(&key)),
                         }
-                        _ => back.extend(cache.remove(&key)),
+                        if cache.len() > 64 {
+                            return Err(format!("len() is {} with capacity 64", cache.len()));
+                        }
                     }
-                    if cache.len() > 64 {
-                        return Err(format!("len() is {} with capacity 64", cache.len()));
-                    }
-                }
-                Ok((back, puts))
+                    Ok((back, puts))
+                })?
             })
         })
         .collect();
     let mut back = Vec::new();
     let mut put_values = Vec::new();
     for (t, h) in handles.into_iter().enumerate() {
-        let (b, puts) = h
-            .join()
-            .map_err(|_| "a worker thread panicked".to_owned())??;
+        let (b, puts) =
+            crate::check::join_worker(h).map_err(|e| format!("worker thread {t}: {e}"))?;
         back.extend(b);
         put_values.extend((0..puts).map(|p| (t as u32 * OPS + p) * KEYS as u32));
     }

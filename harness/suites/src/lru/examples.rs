@@ -129,6 +129,36 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
         },
     );
 
+    ctx.check(
+        "put on a present key in a full cache evicts nothing",
+        || {
+            let mut c = cache::<F>(3)?;
+            c.put("a", 1);
+            c.put("b", 2);
+            c.put("c", 3);
+            // b is neither the least nor the most recently used: replacing it must not make room.
+            ensure_eq!(
+                c.put("b", 20),
+                Some(("b", 2)),
+                "put(\"b\", 20) in a full cache holding a, b, c"
+            );
+            ensure_eq!(c.len(), 3, "len() after replacing b in a full cache of 3");
+            for (k, v) in [("a", 1), ("b", 20), ("c", 3)] {
+                ensure_eq!(
+                    c.peek(&k).copied(),
+                    Some(v),
+                    "peek(&\"{k}\") after replacing b (nothing may be evicted)"
+                );
+            }
+            ensure_eq!(
+                c.put("d", 4),
+                Some(("a", 1)),
+                "then put(\"d\", 4) must evict a, still the least recently used"
+            );
+            Ok(())
+        },
+    );
+
     ctx.check("remove returns the value and frees its slot", || {
         let mut c = cache::<F>(2)?;
         c.put("a", 1);
@@ -283,6 +313,45 @@ pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
             ensure_eq!(c.remove(&"b"), Some(1), "remove(&\"b\")");
             ensure_eq!(c.remove(&"b"), None, "remove(&\"b\") again");
             ensure_eq!(c.len(), 7, "len() after one remove");
+            Ok(())
+        },
+    );
+
+    ctx.check(
+        "sharded: the shards together hold exactly the capacity asked for",
+        || {
+            // Shapes whose capacity does not divide evenly: shard capacities must still add up.
+            for (capacity, shards) in [(3, 2), (7, 3), (10, 4), (5, 5), (16, 3)] {
+                let c = <F::Sharded<u32, u32>>::with_shards(capacity, shards)
+                    .map_err(|e| format!("with_shards({capacity}, {shards}): {e}"))?;
+                ensure_eq!(
+                    c.capacity(),
+                    capacity,
+                    "capacity() of with_shards({capacity}, {shards})"
+                );
+                // Enough distinct keys that every shard fills up, whatever the hash.
+                const KEYS: u32 = 1_000;
+                let mut most = 0;
+                for k in 0..KEYS {
+                    c.put(k, k);
+                    most = most.max(c.len());
+                    ensure!(
+                        c.len() <= capacity,
+                        "with_shards({capacity}, {shards}): len() is {} after {} puts",
+                        c.len(),
+                        k + 1
+                    );
+                }
+                let held = (0..KEYS).filter(|k| c.peek(k).is_some()).count();
+                ensure_eq!(
+                    (most, held),
+                    (capacity, capacity),
+                    "with_shards({capacity}, {shards}) after put of {KEYS} distinct keys: (the \
+                     largest len() seen, the keys still held); by then every shard must be full, \
+                     so either the shards' capacities add up to less than {capacity}, or some \
+                     shard never gets a key"
+                );
+            }
             Ok(())
         },
     );

@@ -37,23 +37,24 @@ fn stress<F: TokenBucketFamily>() -> Result<(), String> {
             let bucket = Arc::clone(&bucket);
             let clock = clock.clone();
             std::thread::spawn(move || {
-                let mut granted = 0u64;
-                for i in 0..ATTEMPTS {
-                    let n = 1 + (i + t) % 2;
-                    if bucket.try_acquire(n).is_ok() {
-                        granted += n;
+                crate::check::guarded(|| {
+                    let mut granted = 0u64;
+                    for i in 0..ATTEMPTS {
+                        let n = 1 + (i + t) % 2;
+                        if bucket.try_acquire(n).is_ok() {
+                            granted += n;
+                        }
+                        clock.advance_nanos(1_000);
                     }
-                    clock.advance_nanos(1_000);
-                }
-                granted
+                    granted
+                })
+                .map_err(|e| format!("worker thread {t}: {e}"))
             })
         })
         .collect();
     let mut granted = 0;
     for h in handles {
-        granted += h
-            .join()
-            .map_err(|_| "a worker thread panicked".to_owned())?;
+        granted += crate::check::join_worker(h)?;
     }
     let elapsed = THREADS * ATTEMPTS * 1_000;
     let bound = CAPACITY + elapsed / 10_000;

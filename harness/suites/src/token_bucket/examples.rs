@@ -26,6 +26,9 @@ fn bucket<F: TokenBucketFamily>(capacity: u64, rate: Rate) -> Result<(B<F>, Manu
 
 const MS: Duration = Duration::from_millis(1);
 
+/// `try_acquire` of either variant.
+type Acquire<'a> = dyn FnMut(u64) -> Result<(), AcquireError> + 'a;
+
 pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     ctx.check("bad configurations are refused with clear errors", || {
         let clock = ManualClock::new();
@@ -255,4 +258,109 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
         ensure_eq!(b.try_acquire(0), Ok(()), "try_acquire(0)");
         Ok(())
     });
+
+    ctx.check(
+        "the atomic bucket keeps fractions and rounds its retry hint up",
+        || {
+            // 3 tokens per second: one token every 333 333 333.3 ns.
+            let clock = ManualClock::new();
+            let b = A::<F>::new(1, Rate::per_second(3), clock.clone())
+                .map_err(|e| format!("AtomicTokenBucket::new(1, 3 per second): {e}"))?;
+            ensure_eq!(b.try_acquire(1), Ok(()), "try_acquire(1)");
+            ensure_eq!(
+                b.try_acquire(1),
+                retry(Duration::from_nanos(333_333_334)),
+                "try_acquire(1) at once: 333 333 333.3 ns to wait, rounded up"
+            );
+            clock.advance_nanos(333_333_333);
+            ensure_eq!(
+                b.try_acquire(1),
+                retry(Duration::from_nanos(1)),
+                "try_acquire(1) after 333 333 333 ns: 1/3 ns is missing, rounded up to 1 ns"
+            );
+            clock.advance_nanos(1);
+            ensure_eq!(
+                b.try_acquire(1),
+                Ok(()),
+                "try_acquire(1) after 333 333 334 ns"
+            );
+            Ok(())
+        },
+    );
+
+    ctx.check(
+        "the atomic bucket is lock-free: no call takes a lock",
+        || {
+            use super::properties::lock_free;
+            let clock = ManualClock::new();
+            let b = lock_free("new", || A::<F>::new(2, Rate::per_second(1), clock.clone()))?
+                .map_err(|e| format!("AtomicTokenBucket::new(2, 1 per second): {e}"))?;
+            let _ = lock_free("try_acquire(2)", || b.try_acquire(2))?;
+            let _ = lock_free("try_acquire(1) when empty", || b.try_acquire(1))?;
+            let _ = lock_free("try_acquire(3) above capacity", || b.try_acquire(3))?;
+            lock_free("available()", || b.available())?;
+            lock_free("capacity()", || b.capacity())?;
+            Ok(())
+        },
+    );
+
+    ctx.check(
+        "a clock that steps back is no error, and no time is credited twice",
+        || {
+            // The rule (kata_core::clock): a reading earlier than the latest one seen counts as
+            // no time passing. A bucket may grant less while the clock is behind, never more.
+            let rate = Rate::per_second(1);
+            let clock = ManualClock::new();
+            let mut b = B::<F>::new(10, rate, clock.clone())
+                .map_err(|e| format!("TokenBucket::new(10, 1 per second): {e}"))?;
+            let a = A::<F>::new(10, rate, clock.clone())
+                .map_err(|e| format!("AtomicTokenBucket::new(10, 1 per second): {e}"))?;
+            let mut buckets: [(&str, &mut Acquire); 2] = [
+                ("TokenBucket", &mut |n| b.try_acquire(n)),
+                ("AtomicTokenBucket", &mut |n| a.try_acquire(n)),
+            ];
+            let secs = |s: u64| s * 1_000_000_000;
+            for (name, acquire) in &mut buckets {
+                clock.set(secs(100));
+                ensure_eq!(acquire(1), Ok(()), "{name}: try_acquire(1) at 100 s");
+                clock.set(secs(50));
+                let mut granted = 1;
+                for _ in 0..20 {
+                    match acquire(1) {
+                        Ok(()) => granted += 1,
+                        Err(AcquireError::Insufficient { .. }) => break,
+                        Err(e) => return Err(format!(
+                            "{name}: try_acquire(1) with the clock set back to 50 s: unexpected {e:?}"
+                        )),
+                    }
+                }
+                clock.set(secs(100));
+                for _ in 0..20 {
+                    if acquire(1).is_err() {
+                        break;
+                    }
+                    granted += 1;
+                }
+                ensure!(
+                    granted <= 10,
+                    "{name} of capacity 10 at 1 token/s granted {granted} tokens at the clock \
+                     readings 100 s, 50 s, 100 s: the 50 s between the two readings of 100 s were \
+                     credited again. A reading earlier than the latest one must count as no time \
+                     passing"
+                );
+                clock.set(secs(101));
+                ensure_eq!(
+                    acquire(1),
+                    Ok(()),
+                    "{name}: try_acquire(1) at 101 s, 1 s after the latest reading"
+                );
+                ensure!(
+                    acquire(1).is_err(),
+                    "{name}: a second try_acquire(1) at 101 s must be refused (one token refilled)"
+                );
+                clock.set(0);
+            }
+            Ok(())
+        },
+    );
 }
