@@ -17,6 +17,7 @@
 
 mod bench;
 mod build;
+mod foreign_sync;
 mod grade;
 mod hints;
 mod leaderboard;

@@ -1,4 +1,4 @@
-//! Time as an injected dependency.
+//! Time as an injected dependency, and the rule for clocks that go backwards ([`Clock`]).
 //!
 //! Time-based katas never call `Instant::now()` themselves: they take a [`Clock`] and ask it. In
 //! normal use that is [`MonotonicClock`]; in tests it is a [`ManualClock`] that moves only when the
@@ -11,11 +11,25 @@ use std::time::{Duration, Instant};
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::Arc;
 
-/// A source of monotonic time: nanoseconds since an epoch of the clock's choosing.
+/// A source of time: nanoseconds since an epoch of the clock's choosing.
 ///
-/// Implementations must never go backwards when read from one thread. Readers on different threads
-/// may see slightly different values; a kata must stay correct (if not maximally generous) when
-/// one thread acts on a reading older than another's.
+/// # Clocks that go backwards: the rule for every kata
+///
+/// [`MonotonicClock`] never goes backwards. An injected clock can: a test sets it back
+/// ([`ManualClock::set`]), a wall clock is corrected by NTP, a VM migrates; and on different
+/// threads even a monotonic clock's readings arrive out of order (a thread acts on a reading older
+/// than another's). So a kata that reads a clock must survive a reading earlier than one it has
+/// already acted on:
+///
+/// - it never panics (no unguarded `now - last`);
+/// - it never counts the same stretch of time twice: a reading earlier than the latest one it
+///   acted on means *no time has passed* since that latest reading. It may be more cautious while
+///   the clock is behind (a rate limiter may grant less), never more generous;
+/// - once the clock passes the latest reading again, time counts from there.
+///
+/// Each kata's README says what this means for it (a rate limiter grants at most what it would at
+/// the latest reading; an ID generator must not reuse a timestamp), and its suite checks it with a
+/// [`ManualClock`] set backwards.
 pub trait Clock {
     /// Nanoseconds elapsed since this clock's epoch.
     fn now(&self) -> u64;
@@ -108,7 +122,7 @@ impl ManualClock {
     }
 
     /// Sets the time to `nanos`. Setting it backwards is allowed, so tests can check that a kata
-    /// survives a clock that misbehaves.
+    /// follows the rule for clocks that go backwards (see [`Clock`]).
     pub fn set(&self, nanos: u64) {
         self.nanos.store(nanos, Ordering::SeqCst);
     }

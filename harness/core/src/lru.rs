@@ -44,6 +44,13 @@ impl std::error::Error for CapacityError {}
 ///
 /// "Used" means inserted by [`put`](Cache::put) or read by [`get`](Cache::get); [`peek`](Cache::peek)
 /// reads without using. Every operation is O(1) on average.
+///
+/// Keys are `Hash + Eq + Clone`. `Clone` is there so that the textbook design compiles: a hash
+/// map from key to node plus a linked list whose nodes hold the key too (the tail's key is what
+/// eviction removes from the map), which keeps every key twice. A design that keeps each key once
+/// (a `hashbrown::HashTable` of node indices, as the reference does) avoids the clone, and is
+/// worth it for large keys, but is not required. Values need no bound: they are moved, never
+/// cloned.
 pub trait Cache<K: Hash + Eq + Clone, V>: Sized {
     /// An empty cache that holds at most `capacity` entries.
     ///

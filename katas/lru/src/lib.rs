@@ -12,9 +12,12 @@
 //! - `put` returns what it pushed out: the old entry under the same key, or the evicted one;
 //! - [`ShardedLruCache`] is `Send + Sync`, and each of its operations acts atomically.
 //!
+//! - a [`ShardedLruCache`] can hold exactly the capacity asked for: its shards' capacities add up;
+//! - keys are `Hash + Eq + Clone`, values have no bound: put no other bound on your types.
+//!
 //! Replace each `todo!()` with your implementation, and the `PhantomData` fields with your own.
-//! For the thread-safe variant use `kata_core::sync::{Mutex, atomic::*}` (not `std::sync`), so
-//! that the concurrency stage can model-check it with loom.
+//! For the thread-safe variant use `kata_core::sync::{Mutex, atomic::*}` (not `std::sync` or
+//! `parking_lot`, which the concurrency stage refuses), so that loom can model-check it.
 
 // Silences warnings about the stub's unused parameters; delete it once you have started.
 #![allow(unused_variables)]
@@ -41,6 +44,7 @@ pub struct LruCache<K, V> {
     _entries: PhantomData<(K, V)>,
 }
 
+// `K: Clone` lets a node keep its own copy of the key (see the README, "The API").
 impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCache<K, V> {
     /// An empty cache holding at most `capacity` entries.
     ///

@@ -12,8 +12,11 @@
 //! - the arithmetic is exact integers: fractions of a token are kept, nothing drifts over time;
 //! - a refusal says exactly how long to wait (rounded up to the nanosecond);
 //! - zero capacity, zero rate, zero period, and requests above capacity get clear errors;
-//! - [`AtomicTokenBucket`] is lock-free, and its whole state changes in one atomic step: no
-//!   interleaving of threads may grant more tokens than there are;
+//! - [`AtomicTokenBucket`] takes no lock (the suite counts `kata_core::sync::Mutex` locks, and
+//!   refuses `std::sync` and `parking_lot`), and no interleaving of threads may grant more tokens
+//!   than there are (loom checks): keep its whole state in one atomic, changed by compare-and-swap;
+//! - a clock that steps back is no error: a reading earlier than the latest one `try_acquire`
+//!   acted on means no time has passed, so never panic and never credit time twice;
 //! - every operation is O(1), whatever the capacity and rate.
 //!
 //! Replace each `todo!()` with your implementation, and the `PhantomData` fields with your own.

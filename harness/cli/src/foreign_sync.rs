@@ -1,0 +1,202 @@
+//! The concurrency stage's source check: a learner's crate takes its locks and atomics from
+//! `kata_core::sync` only.
+//!
+//! Loom model-checks what goes through `kata_core::sync` (it becomes loom's under
+//! `--cfg kata_loom`), and the suites count its locks (a lock-free variant must take none). A
+//! `std::sync` or `parking_lot` lock or atomic is invisible to both: races around it go
+//! unchecked, and a "lock-free" bucket behind `std::sync::Mutex` would pass. So the katas' docs
+//! say to use `kata_core::sync`, and this check makes that a rule that can fail, rather than a
+//! note. It reads the source, not the binary: comments and string literals are skipped, and
+//! `std::sync::Arc` (and `OnceLock`, `LazyLock`, `Weak`), which hold no lock a race could hide
+//! behind, are allowed.
+
+use std::path::Path;
+
+/// The names under `std::sync` that loom cannot see and the katas do not allow.
+const REFUSED_STD: [&str; 6] = ["Mutex", "RwLock", "Condvar", "Barrier", "atomic", "*"];
+
+/// One use of a refused primitive: where and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    /// `src/lib.rs:12`, relative to the crate.
+    pub at: String,
+    /// The path as written, e.g. `std::sync::Mutex`.
+    pub what: String,
+}
+
+/// Every refused use in the `.rs` files under `crate_dir/src`, in file and line order.
+pub fn scan(crate_dir: &Path) -> Vec<Use> {
+    let mut files = Vec::new();
+    collect(&crate_dir.join("src"), &mut files);
+    files.sort();
+    let mut uses = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let shown = file
+            .strip_prefix(crate_dir)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        for (line, what) in scan_text(&text) {
+            uses.push(Use {
+                at: format!("{shown}:{line}"),
+                what,
+            });
+        }
+    }
+    uses
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The refused uses in one file's text: `(line, what)`.
+pub fn scan_text(text: &str) -> Vec<(usize, String)> {
+    let code = strip_comments_and_strings(text);
+    let mut found = Vec::new();
+    for (i, line) in code.lines().enumerate() {
+        let compact: String = line.split_whitespace().collect();
+        if compact.contains("parking_lot") {
+            found.push((i + 1, "parking_lot".to_owned()));
+            continue;
+        }
+        let mut rest = compact.as_str();
+        while let Some(at) = rest.find("std::sync::") {
+            rest = &rest[at + "std::sync::".len()..];
+            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
+                let end = group.find('}').unwrap_or(group.len());
+                group[..end]
+                    .split(',')
+                    .map(|n| n.split("::").next().unwrap_or(""))
+                    .collect()
+            } else {
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '*'))
+                    .unwrap_or(rest.len());
+                vec![&rest[..end]]
+            };
+            for name in names {
+                if REFUSED_STD.contains(&name) {
+                    found.push((i + 1, format!("std::sync::{name}")));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `text` with comments and string literals blanked, line breaks kept (so lines still count).
+fn strip_comments_and_strings(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut prev = ' ';
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                    }
+                    if prev == '*' && c == '/' {
+                        break;
+                    }
+                    prev = c;
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                    }
+                    if !escaped && c == '"' {
+                        break;
+                    }
+                    escaped = !escaped && c == '\\';
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The failure message for `uses` in the kata's crate `crate_shown` (`katas/lru`).
+pub fn message(crate_shown: &str, uses: &[Use]) -> String {
+    let list: Vec<String> = uses
+        .iter()
+        .map(|u| format!("{crate_shown}/{}: {}", u.at, u.what))
+        .collect();
+    format!(
+        "your crate takes locks or atomics from outside kata_core::sync:\n  {}\n\
+         Loom can only model-check kata_core::sync (its types become loom's under \
+         --cfg kata_loom), and only its locks are counted where the kata asks for a lock-free \
+         variant; anything else is invisible to both, so races around it would go unchecked. \
+         Use kata_core::sync::Mutex (lock() returns the guard, as parking_lot's does) and \
+         kata_core::sync::atomic::* instead; std::sync::Arc is fine.",
+        list.join("\n  ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_text;
+
+    #[test]
+    fn finds_std_locks_and_atomics_in_paths_and_groups() {
+        let text = "use std::sync::Mutex;\n\
+                    use std::sync::{Arc, RwLock, atomic::{AtomicU64, Ordering}};\n\
+                    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);\n\
+                    use parking_lot :: Mutex as Pl;\n";
+        let found = scan_text(text);
+        assert_eq!(
+            found,
+            vec![
+                (1, "std::sync::Mutex".to_owned()),
+                (2, "std::sync::RwLock".to_owned()),
+                (2, "std::sync::atomic".to_owned()),
+                (3, "std::sync::atomic".to_owned()),
+                (3, "std::sync::atomic".to_owned()),
+                (4, "parking_lot".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn allows_arc_kata_core_comments_and_strings() {
+        let text = "use std::sync::Arc;\n\
+                    use kata_core::sync::{Mutex, atomic::AtomicU64};\n\
+                    // not std::sync::Mutex, which loom cannot see\n\
+                    /* nor parking_lot::Mutex\n std::sync::RwLock */\n\
+                    const S: &str = \"std::sync::Mutex\";\n";
+        assert_eq!(scan_text(text), vec![]);
+    }
+
+    #[test]
+    fn lines_are_counted_through_block_comments() {
+        let text = "/*\n\n*/\nuse std::sync::Condvar;\n";
+        assert_eq!(scan_text(text), vec![(4, "std::sync::Condvar".to_owned())]);
+    }
+}
