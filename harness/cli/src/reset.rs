@@ -14,13 +14,27 @@
 //! commit explicitly when that rule cannot decide (for example, a history rewritten without the
 //! stub). Without git, or without such a commit, reset refuses before touching anything.
 //!
+//! # The learner's files, and the kata's docs
+//!
+//! A reset restores the *learner's files* and never the kata's docs:
+//!
+//! - the learner's files are everything under `katas/<kata>/` except the docs: `src/` (all of
+//!   it), `Cargo.toml` (the stub's manifest is part of the stub: a dependency the learner added
+//!   goes, and a broken manifest, which stops Cargo from loading the workspace, is the case a
+//!   reset is most needed for), and anything else the learner added (`tests/`, `benches/`, ...);
+//! - the kata's docs are the Markdown files at the top of the folder (`README.md`, `HINTS.md`):
+//!   the repository's text about the kata, not the learner's work. They are left as they are,
+//!   so that `--from <old commit>` cannot roll them back or delete a newer `HINTS.md`; only a
+//!   doc that is missing is brought back, as of `HEAD` (the repository's current text).
+//!
 //! # What it does
 //!
 //! 1. Copies the whole `katas/<kata>/` to `.kata-backups/<kata>/<UTC timestamp>/` (a `-2`, `-3`
 //!    ... suffix when two resets fall in the same second), and says where.
-//! 2. Only then restores every file of the pristine tree, each atomically (temporary file,
-//!    fsync, rename; files already identical are left alone), and removes files the pristine
-//!    tree does not have (they are in the backup). A deleted kata folder is recreated.
+//! 2. Only then restores every learner's file of the pristine tree, each atomically (temporary
+//!    file, fsync, rename; files already identical are left alone), and removes the learner's
+//!    files the pristine tree does not have (they are in the backup). A deleted kata folder is
+//!    recreated, its docs as of `HEAD`.
 //! 3. Clears the kata's passed stages in the progress file; the hints seen are kept.
 
 use std::collections::BTreeSet;
@@ -335,6 +349,14 @@ fn blank_comments_and_strings(source: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Whether `path` (relative to the repository root) is one of the kata's docs under `dir`
+/// (`katas/<kata>/`): a Markdown file at the top of the folder. Docs are never restored from
+/// the stub's commit (see the module documentation).
+pub fn is_doc(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir)
+        .is_some_and(|rest| !rest.contains('/') && rest.to_ascii_lowercase().ends_with(".md"))
+}
+
 /// Copies `from` into `to` (which must not exist), skipping `target/` folders. Returns the
 /// number of files copied.
 fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
@@ -424,9 +446,21 @@ pub fn run(ws: &Workspace, kata: &'static Kata, from: Option<&str>) -> Result<()
     // 2. Restore, file by file, atomically.
     let mut present = BTreeSet::new();
     files_under(&ws.root, &dir, &mut present);
-    let (mut written, mut same) = (0, 0);
+    // The docs stay as they are (see the module documentation).
+    present.retain(|p| !is_doc(p, &rel_dir));
+    let (mut written, mut same, mut docs_restored) = (0, 0, Vec::new());
     for (path, bytes) in &pristine.files {
         let dest = ws.root.join(path);
+        if is_doc(path, &rel_dir) {
+            if !dest.exists() {
+                // Missing: the repository's current text, else the stub commit's.
+                let current = git(&ws.root, &["cat-file", "blob", &format!("HEAD:./{path}")]);
+                let text = current.as_deref().unwrap_or(bytes);
+                progress::write_atomic(&dest, text).with_context(|| format!("restoring {path}"))?;
+                docs_restored.push(path.trim_start_matches(&rel_dir).to_owned());
+            }
+            continue;
+        }
         present.remove(path);
         if std::fs::read(&dest).is_ok_and(|b| b == *bytes) {
             same += 1;
@@ -441,12 +475,21 @@ pub fn run(ws: &Workspace, kata: &'static Kata, from: Option<&str>) -> Result<()
     remove_empty_dirs(&dir);
     let short = pristine.commit.get(..10).unwrap_or(&pristine.commit);
     out.line(&format!(
-        "Restored {rel_dir} to the stub as shipped in commit {short} ({}): {written} file{} \
-         restored, {same} already as shipped, {} removed.",
+        "Restored your files in {rel_dir} (src/, Cargo.toml) to the stub as shipped in commit \
+         {short} ({}): {written} file{} restored, {same} already as shipped, {} removed.",
         pristine.date,
         if written == 1 { "" } else { "s" },
         present.len()
     ));
+    out.line(&if docs_restored.is_empty() {
+        "The kata's docs (README.md, HINTS.md) are left as they are.".to_owned()
+    } else {
+        format!(
+            "The kata's docs are left as they are; missing ones were brought back as of HEAD: \
+             {}.",
+            docs_restored.join(", ")
+        )
+    });
 
     // 3. Progress.
     let mut p = progress::load(ws);
@@ -486,7 +529,8 @@ fn remove_empty_dirs(dir: &Path) {
 pub struct ResetArgs {
     /// The kata to reset (see `cargo kata list`).
     pub kata: String,
-    /// Restore `katas/<kata>/` as of this commit instead of the newest stub-shaped one.
+    /// Restore your files in `katas/<kata>/` (src/, Cargo.toml) as of this commit instead of
+    /// the newest stub-shaped one; the kata's README.md and HINTS.md are never rolled back.
     #[arg(long, value_name = "COMMIT")]
     pub from: Option<String>,
 }
