@@ -29,7 +29,7 @@ fn hint_level(stdout: &str) -> (usize, usize) {
 /// Runs the copy's grader binary directly (built by an earlier `cargo kata` in the copy), as a
 /// learner must when Cargo cannot load the workspace.
 fn cli(repo: &Copy, args: &[&str]) -> common::Run {
-    let exe = repo.file("target/debug/kata-cli");
+    let exe = repo.file("target/grade/kata-cli");
     let out = std::process::Command::new(&exe)
         .current_dir(repo.path())
         .args(args)
@@ -214,7 +214,8 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
         &[
             "Backed up katas/lru/",
             "to .kata-backups/lru/",
-            "Restored katas/lru/ to the stub as shipped in commit",
+            "Restored your files in katas/lru/ (src/, Cargo.toml) to the stub as shipped in \
+             commit",
             "1 removed",
         ],
     );
@@ -273,6 +274,21 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
     let manifest = repo.file("katas/lru/Cargo.toml");
     let shipped_manifest = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, "[package\nname = ").unwrap();
+    // Grading another kata names the kata whose manifest is broken, not the one graded.
+    let run = cli(&repo, &["check", "token-bucket"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert_mentions(
+        &run.stdout,
+        &[
+            "katas/lru/Cargo.toml is broken or missing (the lru kata)",
+            "./target/grade/kata-cli reset lru",
+        ],
+    );
+    assert!(
+        !run.stdout.contains("katas/token-bucket does not compile"),
+        "blames the wrong kata:\n{}",
+        run.stdout
+    );
     let run = cli(&repo, &["reset", "lru"]);
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(
@@ -312,6 +328,73 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
         &["cannot reset lru", "Nothing was changed", "--from"],
     );
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), mine);
+}
+
+/// `reset --from <commit>` (the example of its own `--help`) restores the learner's files
+/// (`src/`, `Cargo.toml`) as of that commit, and never the kata's docs: a README and HINTS
+/// updated since stay as they are, and a deleted HINTS.md comes back as of HEAD.
+#[test]
+fn reset_restores_the_learners_files_and_never_the_katas_docs() {
+    let _serial = serial();
+    let repo = Copy::new();
+    let shipped_commit = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let shipped = stub(&repo, "lru");
+    // The maintainers improve the docs in a later commit.
+    let readme = repo.file("katas/lru/README.md");
+    let hints = repo.file("katas/lru/HINTS.md");
+    let new_readme = format!(
+        "{}\nA new paragraph.\n",
+        std::fs::read_to_string(&readme).unwrap()
+    );
+    let new_hints = format!(
+        "{}\nA new hint.\n",
+        std::fs::read_to_string(&hints).unwrap()
+    );
+    std::fs::write(&readme, &new_readme).unwrap();
+    std::fs::write(&hints, &new_hints).unwrap();
+    repo.git(&["commit", "-q", "-am", "docs: lru"]);
+    // The learner's work, a manifest they broke, a test file they added.
+    let lib = repo.file("katas/lru/src/lib.rs");
+    std::fs::write(&lib, shipped.replace("todo!(\"LruCache::len\")", "0")).unwrap();
+    let manifest = repo.file("katas/lru/Cargo.toml");
+    let shipped_manifest = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{shipped_manifest}\n# my own change\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.file("katas/lru/tests")).unwrap();
+    std::fs::write(repo.file("katas/lru/tests/mine.rs"), "// mine\n").unwrap();
+
+    let run = repo.kata(&["reset", "lru", "--from", &shipped_commit]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), shipped);
+    assert_eq!(
+        std::fs::read_to_string(&manifest).unwrap(),
+        shipped_manifest
+    );
+    assert!(!repo.file("katas/lru/tests/mine.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(&readme).unwrap(),
+        new_readme,
+        "README rolled back"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&hints).unwrap(),
+        new_hints,
+        "HINTS rolled back"
+    );
+    assert_mentions(
+        &run.stdout,
+        &["docs (README.md, HINTS.md) are left as they are"],
+    );
+
+    // A deleted doc comes back as the repository has it now, not as of the stub's commit.
+    std::fs::remove_file(&hints).unwrap();
+    let run = repo.kata(&["reset", "lru", "--from", &shipped_commit]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(std::fs::read_to_string(&hints).unwrap(), new_hints);
+    assert_mentions(&run.stdout, &["brought back as of HEAD: HINTS.md"]);
 }
 
 #[test]

@@ -103,6 +103,65 @@ pub fn toolchain() -> Toolchain {
     }
 }
 
+/// Measured first-build times on 2 cores (see the README's quick start): the runner's own
+/// dependencies when the CLI was built beforehand in the same target directory, and the loom
+/// flavour, which compiles the target crates again with `--cfg kata_loom`.
+const FIRST_BUILD_SECS_2_CORES: (u64, u64) = (10, 25);
+
+/// Builds a runner, saying what is built; a first build says so and roughly how long it takes,
+/// and on a terminal Cargo's progress (`37/61 crates: proptest`) is shown as it goes.
+fn build_runner(
+    ws: &Workspace,
+    features: &str,
+    flavour: Flavour,
+    focus: &str,
+    out: &Out,
+) -> Result<Built> {
+    let what = match flavour {
+        Flavour::Normal => "",
+        Flavour::Loom => " for loom",
+    };
+    if build::is_first(ws, flavour) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        let base = match flavour {
+            Flavour::Normal => FIRST_BUILD_SECS_2_CORES.0,
+            Flavour::Loom => FIRST_BUILD_SECS_2_CORES.1,
+        };
+        let secs = (base * 2 / cores.clamp(1, 8)).max(5);
+        out.line(&match flavour {
+            Flavour::Normal => format!(
+                "  first build of the grading runner: its dependencies are compiled once (about \
+                 {secs} s here); later builds recompile only the graded crate"
+            ),
+            Flavour::Loom => format!(
+                "  first build for loom: the runner is compiled once more with --cfg kata_loom, \
+                 loom and its dependencies included (about {secs} s here, once)"
+            ),
+        });
+    }
+    out.building(what);
+    let prefix = format!("  building{what} ... ");
+    let mut width: usize = 0;
+    let mut told = false;
+    let built = build::runner(ws, features, flavour, focus, out.color(), &mut |p| {
+        if out.live() {
+            let mut text = format!("\r{prefix}{}/{} crates: {}", p.done, p.total, p.compiling);
+            text = text.chars().take(100).collect();
+            let n = text.chars().count();
+            let pad = " ".repeat(width.saturating_sub(n));
+            width = n;
+            out.print(&format!("{text}{pad}"));
+        } else if !told && p.total.saturating_sub(p.done) >= 10 {
+            told = true;
+            out.print(&format!("compiling {} crates ... ", p.total - p.done));
+        }
+    })?;
+    if width > 0 {
+        out.print(&format!("\r{}\r{prefix}", " ".repeat(width)));
+    }
+    Ok(built)
+}
+
 /// Grades `kata`'s `target` on `stages`, prints as it goes, writes the results file.
 pub fn grade(
     ws: &Workspace,
@@ -137,16 +196,46 @@ pub fn grade(
 
     let focus = format!("{source}/");
     let features = target.features(kata);
-    out.building("");
-    let exe = match build::runner(ws, &features, Flavour::Normal, &focus, out.color())? {
+    let exe = match build_runner(ws, &features, Flavour::Normal, &focus, out)? {
         Built::Ok { exe, took } => {
             out.built(took);
             exe
         }
         Built::Failed { messages, stderr } => {
-            out.build_failed(kata, target, &source, &messages, &stderr);
+            let first = messages.first().map(String::as_str).unwrap_or("");
+            let (reason, closing) = if first.starts_with(build::MISFIT_HEADLINE) {
+                (
+                    format!("{source} compiles, but does not fit the kata's traits"),
+                    Some(format!(
+                        "Remove the bounds named above from your types, then run `cargo kata \
+                         check {}` again.",
+                        kata.name
+                    )),
+                )
+            } else if let Some(broken) = build::broken_manifest_kata(&stderr)
+                .filter(|_| first.starts_with(build::BROKEN_MANIFEST_HEADLINE))
+            {
+                (
+                    format!("katas/{}/Cargo.toml cannot be loaded", broken.name),
+                    Some(format!(
+                        "katas/{0}/Cargo.toml must be fixed first (see above): `./target/grade/\
+                         kata-cli reset {0}` restores it.",
+                        broken.name
+                    )),
+                )
+            } else {
+                (format!("{source} does not compile"), None)
+            };
+            out.build_failed(
+                kata,
+                target,
+                &source,
+                &messages,
+                &stderr,
+                closing.as_deref(),
+            );
             report.verdict = Verdict::CouldNotGrade;
-            report.reason = Some(format!("{source} does not compile"));
+            report.reason = Some(reason);
             return finish(ws, report, started, out);
         }
     };
@@ -155,15 +244,17 @@ pub fn grade(
     for &stage in stages {
         let mut loom_failed = None;
         if stage == Stage::Concurrency && loom_exe.is_none() {
-            // The loom half needs its own build, in its own target directory.
-            out.building(" for loom");
-            match build::runner(ws, &features, Flavour::Loom, &focus, out.color())? {
+            // The loom half needs its own build (`--cfg kata_loom`). It is not started earlier,
+            // in the background: examples and properties take well under a second for most
+            // crates, so little would overlap, and a build still running when grading stops
+            // early would have to be killed with its rustc processes (see ARCHITECTURE.md).
+            match build_runner(ws, &features, Flavour::Loom, &focus, out)? {
                 Built::Ok { exe, took } => {
                     out.built(took);
                     loom_exe = Some(exe);
                 }
                 Built::Failed { messages, stderr } => {
-                    out.build_failed(kata, target, &source, &messages, &stderr);
+                    out.build_failed(kata, target, &source, &messages, &stderr, None);
                     loom_failed = Some(format!(
                         "{source} does not compile with --cfg kata_loom; use only kata_core::sync \
                          for the thread-safe variant"
@@ -182,8 +273,19 @@ pub fn grade(
                 merge(&mut result, loom);
             }
             if *target == Target::Learner {
-                if let Some(note) = sync_warning(&ws.root.join(&source)) {
-                    result.notes.push(note);
+                // A rule, not a note: see `foreign_sync`.
+                let uses = crate::foreign_sync::scan(&ws.root.join(&source));
+                if !uses.is_empty() {
+                    result.tests.push(TestResult {
+                        name: "locks and atomics come from kata_core::sync".to_owned(),
+                        status: "failed".to_owned(),
+                        message: crate::foreign_sync::message(&source, &uses),
+                        todo: false,
+                        location: None,
+                    });
+                    if result.status == StageStatus::Passed {
+                        result.status = StageStatus::Failed;
+                    }
                 }
             }
         }
@@ -280,27 +382,6 @@ fn merge(into: &mut StageResult, other: StageResult) {
     if into.message.is_none() {
         into.message = other.message;
     }
-}
-
-/// Loom sees only the primitives of `kata_core::sync`; anything else is invisible to it.
-fn sync_warning(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("src").join("lib.rs")).ok()?;
-    let found: Vec<&str> = [
-        "std::sync::Mutex",
-        "std::sync::RwLock",
-        "std::sync::atomic",
-        "parking_lot::",
-    ]
-    .into_iter()
-    .filter(|p| text.contains(p))
-    .collect();
-    (!found.is_empty()).then(|| {
-        format!(
-            "note: your crate uses {}; loom only explores kata_core::sync primitives, so those \
-             are not model-checked. Use kata_core::sync instead.",
-            found.join(", ")
-        )
-    })
 }
 
 #[allow(clippy::too_many_arguments)]

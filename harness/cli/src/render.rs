@@ -172,6 +172,11 @@ impl Out {
         }
     }
 
+    /// Whether output goes to a terminal, where a line can be redrawn (build progress).
+    pub fn live(&self) -> bool {
+        self.live
+    }
+
     /// Whether to use colour.
     pub fn color(&self) -> bool {
         self.color
@@ -257,6 +262,7 @@ impl Out {
         source: &str,
         messages: &[String],
         stderr: &str,
+        closing: Option<&str>,
     ) {
         self.emit(LiveEvent::BuildFailed {
             messages: messages.to_vec(),
@@ -269,7 +275,9 @@ impl Out {
         for m in messages {
             self.line(m.trim_end());
         }
-        let hint = if *target == Target::Learner {
+        let hint = if let Some(c) = closing {
+            c.to_owned()
+        } else if *target == Target::Learner {
             format!(
                 "{source} does not compile: fix the errors above and run `cargo kata check {}` \
                  again. Other katas are not affected.",
