@@ -255,6 +255,61 @@ fn a_kata_that_does_not_compile_shows_the_compiler_and_blocks_no_other_kata() {
     assert_eq!(reports[1]["verdict"], "failed");
 }
 
+/// A learner's crate that compiles on its own but asks for more than the kata's traits promise
+/// (here `K: Copy`) makes the runner fail to compile, with errors inside harness/ that suggest
+/// editing the suites: the grader says it in the learner's terms instead, raw errors below.
+#[test]
+fn a_bound_the_traits_do_not_promise_is_explained_in_the_learners_terms() {
+    let _serial = serial();
+    let copy = Copy::new();
+    let lib = copy.file("katas/lru/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).expect("stub");
+    let changed = text
+        .replace(
+            "pub struct LruCache<K, V>",
+            "pub struct LruCache<K: Copy, V>",
+        )
+        .replace(
+            "for LruCache<K, V> {",
+            "for LruCache<K, V>\nwhere\n    K: Copy,\n{",
+        );
+    assert_ne!(
+        changed, text,
+        "the stub's LruCache is not where this test expects it"
+    );
+    std::fs::write(&lib, changed).expect("write");
+    let line = std::fs::read_to_string(&lib)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("pub struct LruCache<K: Copy, V>"))
+        .unwrap()
+        + 1;
+    let run = kata_in(copy.path(), &["check", "lru", "--json"], &[]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    let out = &run.stderr;
+    assert_mentions(
+        out,
+        &[
+            "Your crate (katas/lru) compiles on its own, but the grader cannot use it",
+            &format!("`LruCache` (katas/lru/src/lib.rs:{line}) requires `K: Copy`"),
+            "a bound the kata's traits do not promise",
+            "katas/lru/README.md, section \"The API\"",
+            "Remove the bounds",
+            // The compiler's own text stays, below, for reference.
+            "The compiler's own messages follow",
+            "the trait bound `K: Copy` is not satisfied",
+        ],
+    );
+    let first = out.find("Your crate (katas/lru)").unwrap();
+    let raw = out.find("the trait bound `K: Copy`").unwrap();
+    assert!(first < raw, "the explanation comes first:\n{out}");
+    assert!(!out.contains("katas/lru does not compile"), "{out}");
+    assert_eq!(
+        run.json()["reason"],
+        "katas/lru compiles, but does not fit the kata's traits"
+    );
+}
+
 #[test]
 fn single_stage_runs_add_up_to_the_learners_progress() {
     let _serial = serial();

@@ -479,17 +479,24 @@ pub fn misfit_explanation(misfits: &[Misfit], focus: &str) -> Option<String> {
         return None;
     }
     let dir = focus.trim_end_matches('/');
-    let mut seen = Vec::new();
+    // One line per bound and type; the location from whichever error gives it.
+    let mut merged: Vec<Misfit> = Vec::new();
+    for m in misfits {
+        match merged.iter_mut().find(|x| {
+            x.bound == m.bound && (x.item == m.item || x.item.is_none() || m.item.is_none())
+        }) {
+            Some(x) => {
+                x.item = x.item.take().or_else(|| m.item.clone());
+                x.at = x.at.take().or_else(|| m.at.clone());
+            }
+            None => merged.push(m.clone()),
+        }
+    }
     let mut lines = vec![format!(
         "{MISFIT_HEADLINE} ({dir}) compiles on its own, but the grader cannot use it through \
          the kata's traits:"
     )];
-    for m in misfits {
-        let key = (m.bound.clone(), m.item.clone());
-        if seen.contains(&key) {
-            continue;
-        }
-        seen.push(key);
+    for m in &merged {
         let (param, tr) = m.bound.split_once(": ").unwrap_or((&m.bound, ""));
         let simple_param = !param.is_empty() && param.chars().all(|c| c.is_alphanumeric());
         let whose = match (&m.item, &m.at) {
