@@ -12,6 +12,7 @@ use kata_core::lru::{Cache, ConcurrentCache};
 use crate::Ctx;
 
 mod complexity;
+pub use complexity::SERIES as COMPLEXITY_SERIES;
 mod concurrency;
 mod examples;
 mod properties;

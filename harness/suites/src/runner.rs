@@ -1,7 +1,11 @@
 //! The runner's entry point: parse arguments, grade one stage of one implementation, exit.
 //!
 //! `kata-runner --kata <name> --impl <learner|solution|mutant:NAME> --stage <stage>
-//! --events <file> [--seed N]`
+//! --events <file> [--seed N] [--count SERIES:SIZE:OPS]`
+//!
+//! With `--count` (and `--stage complexity`) nothing is graded: the runner prepares one series of
+//! the complexity stage at one size and runs it untimed, so that `valgrind --tool=callgrind`
+//! can count its instructions (`tests/yardstick.rs` checks the references' own growth that way).
 //!
 //! The runner is a separate process per stage so that a crash, a hang or an abort in learner code
 //! is contained and reported by the CLI, never fatal to the grader. It exits 0 when the stage
@@ -29,10 +33,12 @@ struct Args {
     stage: Stage,
     events: PathBuf,
     seed: u64,
+    count: Option<crate::check::Count>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut kata, mut imp, mut stage, mut events, mut seed) = (None, None, None, None, None);
+    let mut count = None;
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -44,6 +50,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--events" => events = Some(PathBuf::from(value)),
             "--seed" => seed = Some(value.parse().map_err(|_| format!("bad seed `{value}`"))?),
+            "--count" => count = Some(crate::check::Count::parse(&value)?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -53,6 +60,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         stage: stage.ok_or("--stage is required")?,
         events: events.ok_or("--events is required")?,
         seed: seed.unwrap_or(DEFAULT_SEED),
+        count,
     })
 }
 
@@ -78,6 +86,7 @@ pub fn main(dispatch: Dispatch) -> ! {
     };
     install_panic_hook();
     let mut ctx = Ctx::new(reporter, args.seed);
+    ctx.count = args.count;
     if let Err(e) = dispatch(&args.kata, &args.imp, args.stage, &mut ctx) {
         eprintln!("kata-runner: {e}");
         std::process::exit(3);

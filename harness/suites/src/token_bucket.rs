@@ -13,6 +13,7 @@ use kata_core::token_bucket::{ConcurrentRateLimiter, RateLimiter};
 use crate::Ctx;
 
 mod complexity;
+pub use complexity::SERIES as COMPLEXITY_SERIES;
 mod concurrency;
 mod examples;
 pub mod model;

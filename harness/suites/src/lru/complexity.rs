@@ -23,9 +23,26 @@ fn prepared<'a, C: Cache<u64, u64> + 'a>(
     Box::new(move |_| p.step())
 }
 
+/// The series of this stage, by name, for [`crate::check::Count`].
+pub const SERIES: &[&str] = &["read-heavy", "write-heavy", "scan", "mixed"];
+
 pub(super) fn run<F: LruFamily, R: LruFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(5);
     let order_seed = ctx.sub_seed(55);
+    if let Some(count) = ctx.count.clone() {
+        ctx.check(&format!("count {}", count.series), || {
+            let mut workload: Box<dyn Workload> = match count.series.as_str() {
+                "mixed" => Box::new(mixed_workload::<F::Cache<u64, u64>>(count.size, seed)),
+                name if SERIES.contains(&name) => {
+                    prepared::<F::Cache<u64, u64>>(name, count.size, seed)
+                }
+                _ => return Err(count.unknown(SERIES)),
+            };
+            count.run(&mut *workload);
+            Ok(())
+        });
+        return;
+    }
     for spec in BENCH {
         let mut report = None;
         ctx.check(

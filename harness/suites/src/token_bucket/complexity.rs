@@ -13,8 +13,25 @@ use super::TokenBucketFamily;
 use crate::measure::{compare_complexity, report_complexity, Workload, COMPLEXITY_SIZES};
 use crate::Ctx;
 
+/// The series of this stage, by name, for [`crate::check::Count`].
+pub const SERIES: &[&str] = &["TokenBucket", "AtomicTokenBucket"];
+
 pub(super) fn run<F: TokenBucketFamily, R: TokenBucketFamily>(ctx: &mut Ctx) {
     let order_seed = ctx.sub_seed(55);
+    if let Some(count) = ctx.count.clone() {
+        ctx.check(&format!("count {}", count.series), || {
+            let mut workload: Box<dyn Workload> = match count.series.as_str() {
+                "TokenBucket" => Box::new(refill_workload::<F::Bucket<ManualClock>>(count.size)),
+                "AtomicTokenBucket" => {
+                    Box::new(atomic_refill_workload::<F::Atomic<ManualClock>>(count.size))
+                }
+                _ => return Err(count.unknown(SERIES)),
+            };
+            count.run(&mut *workload);
+            Ok(())
+        });
+        return;
+    }
     let mut report = None;
     ctx.check(
         "TokenBucket: refill, refusal and read at four sizes",

@@ -1,0 +1,145 @@
+//! The yardstick is checked too: each reference's own cost per operation must not grow with the
+//! size, measured in instructions.
+//!
+//! The complexity stage grades a learner's cost *relative to the reference's*, so a reference
+//! that slowed down as it grew (a linear scan slipped in) would pass its own complexity stage and
+//! then let an O(n) learner pass too. Time cannot check the reference on its own (the machine's
+//! speed and load are unknown), but instructions can: `valgrind --tool=callgrind` counts the same
+//! total for the same binary and input, whatever else the machine is doing.
+//!
+//! For every series of every kata's complexity stage, the runner prepares the reference at a
+//! size and runs it untimed (`--count SERIES:SIZE:OPS`); running `OPS` and `2 × OPS` operations
+//! and taking the difference cancels the preparation, leaving instructions per operation. From
+//! 1 Ki to 16 Ki that figure may grow by at most [`MAX_GROWTH`]: O(1) stays flat (cache misses
+//! cost time, not instructions), O(log n) grows by about 1.4, O(n) by about 16. And the check
+//! can fail: a known O(n) mutant of each kata is measured the same way and must exceed it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::root;
+use kata_core::catalogue::KATAS;
+
+/// The most instructions per operation may grow from [`SMALL`] to [`LARGE`].
+const MAX_GROWTH: f64 = 1.5;
+const SMALL: usize = 1 << 10;
+const LARGE: usize = 1 << 14;
+
+/// The series of `kata`'s complexity stage, and an O(n) mutant with the series it is slow in.
+fn series(kata: &str) -> (&'static [&'static str], (&'static str, &'static str)) {
+    match kata {
+        "lru" => (
+            kata_suites::lru::COMPLEXITY_SERIES,
+            ("linear-scan", "read-heavy"),
+        ),
+        "token-bucket" => (
+            kata_suites::token_bucket::COMPLEXITY_SERIES,
+            ("loop-refill", "TokenBucket"),
+        ),
+        other => panic!(
+            "kata `{other}` has no yardstick: list its complexity series and an O(n) mutant here"
+        ),
+    }
+}
+
+/// The runner with every reference and mutant (`--features mutants`), built once.
+fn runner() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "build",
+            "--quiet",
+            "--profile",
+            "grade",
+            "-p",
+            "kata-runner",
+        ])
+        .args(["--features", "mutants", "--bin", "mutants"])
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the mutants runner failed");
+    root().join("target").join("grade").join("mutants")
+}
+
+/// Instructions of one untimed run under callgrind.
+fn instructions(exe: &Path, kata: &str, imp: &str, series: &str, size: usize, ops: u64) -> u64 {
+    let events = std::env::temp_dir().join(format!("yardstick-{}.jsonl", std::process::id()));
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(exe)
+        .args(["--kata", kata, "--impl", imp, "--stage", "complexity"])
+        .arg("--events")
+        .arg(&events)
+        .arg("--count")
+        .arg(format!("{series}:{size}:{ops}"))
+        .output()
+        .expect("valgrind runs (it is on every machine here: apt-get install valgrind)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{kata} {imp} {series} at {size}: the runner failed under callgrind:\n{stderr}"
+    );
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("Collected :"))
+        .unwrap_or_else(|| panic!("no instruction count in callgrind's output:\n{stderr}"));
+    line.rsplit(' ')
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("cannot read the count in `{line}`"))
+}
+
+/// Instructions per operation of `series` at `size`, preparation cancelled out.
+fn per_op(exe: &Path, kata: &str, imp: &str, series: &str, size: usize, ops: u64) -> f64 {
+    let once = instructions(exe, kata, imp, series, size, ops);
+    let twice = instructions(exe, kata, imp, series, size, 2 * ops);
+    twice.saturating_sub(once) as f64 / ops as f64
+}
+
+fn growth(exe: &Path, kata: &str, imp: &str, series: &str, ops: u64) -> (f64, f64, f64) {
+    let small = per_op(exe, kata, imp, series, SMALL, ops);
+    let large = per_op(exe, kata, imp, series, LARGE, ops);
+    (small, large, large / small)
+}
+
+#[test]
+fn every_reference_costs_the_same_instructions_per_operation_at_every_size() {
+    let exe = runner();
+    let mut report = Vec::new();
+    for kata in KATAS {
+        let (all, (mutant, slow_series)) = series(kata.name);
+        for name in all {
+            let (small, large, g) = growth(&exe, kata.name, "solution", name, 20_000);
+            report.push(format!(
+                "{} {name}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)",
+                kata.name
+            ));
+            assert!(
+                g <= MAX_GROWTH,
+                "the {} reference's `{name}` costs {small:.0} instructions per operation at \
+                 {SMALL} and {large:.0} at {LARGE} ({g:.2}x, more than {MAX_GROWTH}x): it is \
+                 not O(1), and the complexity stage, which grades learners against it, would \
+                 let an O(n) learner pass",
+                kata.name
+            );
+        }
+        // The same measure must catch a known O(n) implementation.
+        let imp = format!("mutant:{mutant}");
+        let (small, large, g) = growth(&exe, kata.name, &imp, slow_series, 2_000);
+        report.push(format!(
+            "{} mutant {mutant} {slow_series}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)",
+            kata.name
+        ));
+        assert!(
+            g > MAX_GROWTH,
+            "the O(n) mutant `{mutant}` of {} grew only {g:.2}x in `{slow_series}` ({small:.0} -> \
+             {large:.0} instructions/op): this check could not catch a linear reference",
+            kata.name
+        );
+    }
+    println!("{}", report.join("\n"));
+}
