@@ -341,3 +341,34 @@ pub fn loom_model(body: impl Fn() -> Outcome + Send + Sync + 'static) -> Outcome
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_worker_thread_keeps_its_message_and_place() {
+        install_panic_hook();
+        let handle = std::thread::spawn(|| -> Result<u32, String> {
+            guarded(|| -> u32 { panic!("boom in a worker") })
+        });
+        let message = join_worker(handle).expect_err("the worker panicked");
+        assert!(
+            message.starts_with("panicked at harness/suites/src/check.rs:")
+                && message.ends_with("boom in a worker"),
+            "{message}"
+        );
+        // A panic `guarded` did not wrap still reports its message.
+        let bare = std::thread::spawn(|| -> Result<u32, String> { panic!("unwrapped") });
+        let message = join_worker(bare).expect_err("the worker panicked");
+        assert!(message.contains("unwrapped"), "{message}");
+    }
+
+    #[test]
+    fn a_todo_in_a_worker_is_still_a_todo() {
+        install_panic_hook();
+        let message = guarded(|| -> u32 { todo!("Cache::get") }).expect_err("todo panics");
+        assert!(is_todo(&message), "{message}");
+        assert!(message.contains("check.rs:"), "{message}");
+    }
+}

@@ -104,8 +104,8 @@ where
                      not where it does not (which entry to evict). Because the outcome changes \
                      from run to run, the sequence could not be shrunk and --seed may not replay \
                      it. To debug it, use a fixed hasher for a while (for example \
-                     BuildHasherDefault<DefaultHasher>) so that failures replay. The sequence \
-                     that failed first ({} lines):\n{}",
+                     BuildHasherDefault<DefaultHasher>) so that failures replay.\n\
+                     the sequence that failed first ({} lines, not minimal):\n{}",
                     steps.lines().count(),
                     indent(&steps)
                 ));

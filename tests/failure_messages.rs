@@ -1,0 +1,212 @@
+//! Failures that teach: what a learner reads when a stage fails is checked, not only that it
+//! fails.
+//!
+//! Each test runs a known-wrong implementation (`tests/mutants`) through the runner directly,
+//! with its events in a temporary file, so nothing the learner has (results, progress) is read or
+//! written, and reads the failed checks' messages:
+//!
+//! - a property failure leads with what went wrong (the mismatch, or the panic with its file and
+//!   line), then the minimal sequence; it carries no seed of its own (the CLI prints the stage's
+//!   one, which replays);
+//! - a failure that does not reproduce on a rerun is called nondeterministic, not "minimal";
+//! - the replay snippets compile, as a learner would paste them into a test.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::root;
+
+/// The runner with every reference and mutant.
+fn runner() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "build",
+            "--quiet",
+            "--profile",
+            "grade",
+            "-p",
+            "kata-runner",
+        ])
+        .args(["--features", "mutants", "--bin", "mutants"])
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the mutants runner failed");
+    root().join("target").join("grade").join("mutants")
+}
+
+/// The failed checks of `stage` for `imp` of `kata`: `(name, message)`.
+fn failures(exe: &Path, kata: &str, imp: &str, stage: &str) -> Vec<(String, String)> {
+    // Tests run in parallel: every run gets its own file.
+    static RUN: AtomicUsize = AtomicUsize::new(0);
+    let events = std::env::temp_dir().join(format!(
+        "failure-messages-{}-{}.jsonl",
+        std::process::id(),
+        RUN.fetch_add(1, Ordering::SeqCst)
+    ));
+    let status = Command::new(exe)
+        .args(["--kata", kata, "--impl", imp, "--stage", stage, "--events"])
+        .arg(&events)
+        .status()
+        .expect("the runner runs");
+    assert_eq!(status.code(), Some(1), "{kata} {imp} must fail {stage}");
+    let text = std::fs::read_to_string(&events).expect("events");
+    let _ = std::fs::remove_file(&events);
+    text.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an event"))
+        .filter(|e| e["event"] == "check-end" && e["passed"] == false)
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap_or_default().to_owned(),
+                e["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The one failed check whose name contains `name`.
+fn failure(exe: &Path, kata: &str, mutant: &str, stage: &str, name: &str) -> String {
+    let all = failures(exe, kata, &format!("mutant:{mutant}"), stage);
+    all.iter()
+        .find(|(n, _)| n.contains(name))
+        .map(|(_, m)| m.clone())
+        .unwrap_or_else(|| panic!("{kata} {mutant}: no failed check named like `{name}`: {all:?}"))
+}
+
+/// The indented code block after the line that starts with `header`.
+fn snippet(message: &str, header: &str) -> String {
+    message
+        .lines()
+        .skip_while(|l| !l.starts_with(header))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| &l[4..])
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn property_failures_lead_with_the_mismatch_and_carry_no_seed_of_their_own() {
+    let exe = runner();
+    let m = failure(&exe, "lru", "no-refresh", "properties", "exact LRU model");
+    let first = m.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("step ") && first.contains("expected") && first.contains("got"),
+        "the first line must say what went wrong, at which step: {m}"
+    );
+    assert!(m.contains("\nminimal failing sequence:\n"), "{m}");
+    assert!(
+        !m.contains("--seed"),
+        "a seed in the message does not replay the stage: {m}"
+    );
+}
+
+#[test]
+fn a_panic_in_a_property_keeps_its_file_and_line() {
+    let exe = runner();
+    let m = failure(
+        &exe,
+        "token-bucket",
+        "backward-panic",
+        "properties",
+        "steps back",
+    );
+    let first = m.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("panicked at tests/mutants/src/token_bucket.rs:")
+            && first.contains("attempt to subtract with overflow"),
+        "the first line must be the panic, with its place: {m}"
+    );
+}
+
+#[test]
+fn a_failure_that_does_not_reproduce_is_called_nondeterministic() {
+    let exe = runner();
+    let m = failure(
+        &exe,
+        "lru",
+        "evicts-arbitrary",
+        "properties",
+        "exact LRU model",
+    );
+    assert!(
+        m.contains("does not happen every time") && m.contains("RandomState"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("minimal failing sequence"),
+        "a sequence that could not be shrunk must not be called minimal: {m}"
+    );
+}
+
+#[test]
+fn replay_snippets_compile_as_a_learner_pastes_them() {
+    let exe = runner();
+    // One failing property per variant and property kind.
+    let cases = [
+        ("lru", "no-refresh", "exact LRU model"),
+        ("lru", "sharded-put-returns-none", "ShardedLruCache"),
+        ("token-bucket", "floor-retry", "TokenBucket matches"),
+        ("token-bucket", "double-credit", "TokenBucket survives"),
+        (
+            "token-bucket",
+            "atomic-floor-retry",
+            "AtomicTokenBucket matches",
+        ),
+        ("token-bucket", "locked", "AtomicTokenBucket survives"),
+    ];
+    let mut functions = String::new();
+    for (i, (kata, mutant, check)) in cases.iter().enumerate() {
+        let m = failure(&exe, kata, mutant, "properties", check);
+        let code = [
+            snippet(&m, "minimal failing sequence:"),
+            snippet(&m, "the sequence that failed first"),
+        ]
+        .concat();
+        assert!(!code.is_empty(), "{kata} {mutant}: no snippet in {m}");
+        let prelude = match *kata {
+            "lru" => "use lru_solution::*;",
+            _ => "use token_bucket_solution::*; use kata_core::clock::{Clock, ManualClock};",
+        };
+        functions.push_str(&format!(
+            "// {kata}, mutant {mutant}\n\
+             fn case_{i}() -> Result<(), Box<dyn std::error::Error>> {{\n\
+             {prelude}\n{code}\nOk(())\n}}\n\n"
+        ));
+    }
+    let dir = root().join("target").join("selftest").join("snippets");
+    std::fs::create_dir_all(dir.join("src")).expect("snippets dir");
+    let path = |p: &str| root().join(p).display().to_string();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"snippets\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nkata-core = {{ path = {:?} }}\nlru-solution = {{ path = {:?} }}\n\
+             token-bucket-solution = {{ path = {:?} }}\n\n[workspace]\n",
+            path("harness/core"),
+            path("solutions/lru"),
+            path("solutions/token-bucket"),
+        ),
+    )
+    .expect("Cargo.toml");
+    let main =
+        format!("#![allow(unused)]\nuse std::time::Duration;\n\n{functions}fn main() {{}}\n");
+    std::fs::write(dir.join("src").join("main.rs"), &main).expect("main.rs");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(&dir)
+        .args(["build", "--quiet", "--offline"])
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "the replay snippets do not compile:\n{}\n{main}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
