@@ -97,7 +97,7 @@ const HINT_LINES: usize = 8;
 /// The keys, as the footer lists them.
 pub const FOOTER: &str = "r re-run · h next hint · n next kata · q quit";
 
-/// The screen, at most `height` lines of at most `width` characters.
+/// The screen, at most `height` lines of at most `width` columns.
 pub fn compose(view: &View, width: usize, height: usize) -> Vec<Line> {
     let kata = view.kata;
     let head: Vec<Line> = vec![
