@@ -310,12 +310,87 @@ fn a_bound_the_traits_do_not_promise_is_explained_in_the_learners_terms() {
     );
 }
 
+/// The repository's tests may run in a learner's clone at any time: what they run there must
+/// leave the learner's results, progress, backups and leaderboards byte for byte as they were.
+/// `common::kata_in` checks it around every `cargo kata` in the real clone; this test shows, in a
+/// copy with a learner's state planted, that the kinds of run the tests make in the real clone
+/// (references, mutants, listings, refused input) keep it, and that the check does catch a
+/// learner grade, which tests therefore make in a `Copy` only.
+#[test]
+fn the_repositorys_tests_leave_the_learners_state_alone() {
+    let _serial = serial();
+    let copy = Copy::new();
+    let results = copy.file("target/kata/results");
+    std::fs::create_dir_all(&results).unwrap();
+    // A learner who solved token-bucket and started lru, with a backup and a board entry.
+    std::fs::write(results.join("lru.json"), b"{ \"planted\": \"lru\" }").unwrap();
+    std::fs::write(results.join("token-bucket.json"), b"{ \"planted\": 1 }").unwrap();
+    std::fs::write(
+        copy.file("kata-progress.json"),
+        b"{ \"schema\": 1, \"katas\": { \"lru\": { \"hints_seen\": { \"examples\": [1] } } } }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(copy.file(".kata-backups/lru/20260101T000000Z/src")).unwrap();
+    std::fs::write(
+        copy.file(".kata-backups/lru/20260101T000000Z/src/lib.rs"),
+        "// mine\n",
+    )
+    .unwrap();
+    let before = common::learner_state(copy.path());
+    for args in [
+        &[
+            "check",
+            "lru",
+            "--solution",
+            "--stage",
+            "examples",
+            "--json",
+        ][..],
+        &[
+            "check",
+            "token-bucket",
+            "--mutant",
+            "uncapped",
+            "--stage",
+            "examples",
+        ],
+        &[
+            "check",
+            "lru",
+            "--mutant",
+            "no-refresh",
+            "--stage",
+            "properties",
+        ],
+        &["list"],
+        &["check", "lur"],
+        &["check", "--help"],
+    ] {
+        copy.kata(args);
+        let changed = common::state_changes(&before, &common::learner_state(copy.path()));
+        assert!(
+            changed.is_empty(),
+            "`cargo kata {}` changed the learner's state: {changed:?}",
+            args.join(" ")
+        );
+    }
+    let run = copy.kata(&["check", "lru", "--stage", "examples"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let changed = common::state_changes(&before, &common::learner_state(copy.path()));
+    assert!(
+        changed.contains(&"target/kata/results/lru.json".to_owned())
+            && changed.contains(&"kata-progress.json".to_owned()),
+        "a learner grade writes the learner's state, and the check must see it: {changed:?}"
+    );
+}
+
 #[test]
 fn single_stage_runs_add_up_to_the_learners_progress() {
     let _serial = serial();
-    let first = kata(&["check", "token-bucket", "--stage", "complexity"]);
+    let copy = Copy::new();
+    let first = copy.kata(&["check", "token-bucket", "--stage", "complexity"]);
     assert_eq!(first.code, 1, "{}", first.all());
-    let run = kata(&["check", "token-bucket", "--stage", "examples", "--json"]);
+    let run = copy.kata(&["check", "token-bucket", "--stage", "examples", "--json"]);
     assert_eq!(run.code, 1, "{}", run.all());
     let report = run.json();
     let examples = stage(&report, "examples");
@@ -328,7 +403,7 @@ fn single_stage_runs_add_up_to_the_learners_progress() {
     );
     assert_eq!(complexity["carried_over"], true);
     assert_eq!(stage(&report, "quality")["status"], "not-run");
-    let list = kata(&["list"]);
+    let list = copy.kata(&["list"]);
     assert_mentions(&list.stdout, &["examples ✗", "complexity ✗"]);
 }
 

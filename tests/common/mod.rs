@@ -43,8 +43,95 @@ impl Run {
     }
 }
 
+/// The learner's state in the clone at `dir`, file by file: the progress file (and copies moved
+/// aside), the learner's results files, the backups `reset` makes, the leaderboards. The
+/// repository's tests must leave all of it as it was in the real clone: a learner may run them
+/// at any time, and their progress is theirs.
+pub fn learner_state(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Option<Vec<u8>>)>) {
+        let Ok(entries) = std::fs::read_dir(d) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+                out.push((rel, std::fs::read(&p).ok()));
+            }
+        }
+    }
+    let mut state = Vec::new();
+    let mut top: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    top.sort();
+    for p in top {
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("kata-progress.json"))
+        {
+            state.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).ok(),
+            ));
+        }
+    }
+    for k in kata_core::catalogue::KATAS {
+        let rel = format!("target/kata/results/{}.json", k.name);
+        state.push((rel.clone(), std::fs::read(dir.join(&rel)).ok()));
+    }
+    walk(dir, &dir.join(".kata-backups"), &mut state);
+    walk(dir, &dir.join("benches/leaderboards"), &mut state);
+    state
+}
+
 /// Runs `cargo kata <args>` in `dir` with extra environment variables.
+///
+/// In the real clone (`root()`), it also checks that the command left the learner's state as
+/// it was ([`learner_state`]): a test that grades, hints or resets a learner's crate must do it
+/// in a [`Copy`].
 pub fn kata_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let real = dir == root();
+    let before = real.then(|| learner_state(dir));
+    let run = kata_in_unchecked(dir, args, env);
+    if let Some(before) = before {
+        let changed = state_changes(&before, &learner_state(dir));
+        assert!(
+            changed.is_empty(),
+            "`cargo kata {}` in the repository changed the learner's state ({}): the \
+             repository's tests must grade, hint and reset learner crates in a `common::Copy` \
+             only. (Or did you run `cargo kata` yourself while the tests ran?)",
+            args.join(" "),
+            changed.join(", ")
+        );
+    }
+    run
+}
+
+/// The files of the learner's state that differ between two [`learner_state`]s.
+pub fn state_changes(
+    before: &[(String, Option<Vec<u8>>)],
+    after: &[(String, Option<Vec<u8>>)],
+) -> Vec<String> {
+    let mut names: Vec<&String> = before.iter().chain(after).map(|(n, _)| n).collect();
+    names.sort();
+    names.dedup();
+    let get = |state: &[(String, Option<Vec<u8>>)], n: &String| {
+        state
+            .iter()
+            .find(|(m, _)| m == n)
+            .and_then(|(_, b)| b.clone())
+    };
+    names
+        .into_iter()
+        .filter(|n| get(before, n) != get(after, n))
+        .cloned()
+        .collect()
+}
+
+fn kata_in_unchecked(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     // Each clone builds its CLI in its own target directory (see `tests/cli.rs`, `Copy`).
@@ -92,7 +179,9 @@ pub fn assert_mentions(text: &str, needles: &[&str]) {
 }
 
 /// A copy of the repository's files in `target/selftest/repo`, for tests that change a kata or
-/// the learner's state, with a git history of its own: one commit of the files as copied, so that
+/// the learner's state, or grade a learner's crate: the repository's git history, then a commit
+/// of the files as copied, then one of the katas as shipped (`cargo kata reset` of each kata in
+/// the copy), so that the tests see a new learner whatever the real `katas/` holds, and
 /// `cargo kata reset` finds the shipped stubs there.
 ///
 /// Every test binary that needs one uses this one copy: Cargo runs test binaries one at a time,
@@ -126,8 +215,48 @@ impl Copy {
         copy_repo_tree(root(), &dest, false);
         let copy = Copy { dir: dest };
         copy.git(&["init", "-q"]);
+        // The repository's history, when there is one, under the working tree as copied: so
+        // that `cargo kata reset` finds the shipped stubs there, whatever the learner did.
+        let history = Command::new("git")
+            .current_dir(root())
+            .args(["rev-parse", "--verify", "-q", "HEAD"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if history {
+            copy.git(&[
+                "fetch",
+                "-q",
+                "--no-tags",
+                &root().to_string_lossy(),
+                "HEAD",
+            ]);
+            copy.git(&["reset", "-q", "--soft", "FETCH_HEAD"]);
+        }
         copy.git(&["add", "-A"]);
-        copy.git(&["commit", "-q", "-m", "The katas as shipped"]);
+        copy.git(&[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "The working tree as copied",
+        ]);
+        // A new learner: the katas as shipped, not the work of the learner who runs the tests
+        // (a no-op when katas/ holds the stubs). `reset` takes them from the newest commit whose
+        // stub is still all todo!()s, and leaves the docs as they are.
+        for k in kata_core::catalogue::KATAS {
+            let run = copy.kata(&["reset", k.name]);
+            assert_eq!(run.code, 0, "reset {} in the copy:\n{}", k.name, run.all());
+        }
+        let _ = std::fs::remove_dir_all(copy.file(".kata-backups"));
+        let _ = std::fs::remove_file(copy.file("kata-progress.json"));
+        copy.git(&["add", "-A"]);
+        copy.git(&[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "The katas as shipped",
+        ]);
         copy
     }
 
