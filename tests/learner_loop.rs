@@ -358,11 +358,7 @@ fn reset_restores_the_learners_files_and_never_the_katas_docs() {
     std::fs::write(&lib, shipped.replace("todo!(\"LruCache::len\")", "0")).unwrap();
     let manifest = repo.file("katas/lru/Cargo.toml");
     let shipped_manifest = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        format!("{shipped_manifest}\n# my own change\n"),
-    )
-    .unwrap();
+    std::fs::write(&manifest, format!("{shipped_manifest}\n# my own change\n")).unwrap();
     std::fs::create_dir_all(repo.file("katas/lru/tests")).unwrap();
     std::fs::write(repo.file("katas/lru/tests/mine.rs"), "// mine\n").unwrap();
 
