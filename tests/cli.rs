@@ -20,15 +20,73 @@ fn bad_input_gets_a_clear_error_and_exit_code_2() {
     let _serial = serial();
     let run = kata(&["check", "lur"]);
     assert_eq!(run.code, 2);
-    assert_mentions(&run.stderr, &["no kata named `lur`", "lru, token-bucket"]);
+    assert_mentions(
+        &run.stderr,
+        &[
+            "no kata named `lur`",
+            "did you mean `lru`?",
+            "lru, token-bucket",
+        ],
+    );
+    let run = kata(&["check", "tokenbucket"]);
+    assert_eq!(run.code, 2);
+    assert_mentions(&run.stderr, &["did you mean `token-bucket`?"]);
+    let run = kata(&["check", "bloom-filter"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
 
     let run = kata(&["check", "lru", "--stage", "speed"]);
     assert_eq!(run.code, 2);
     assert_mentions(&run.stderr, &["no stage `speed`", "examples, properties"]);
+    let run = kata(&["check", "lru", "--stage", "exampels"]);
+    assert_eq!(run.code, 2);
+    assert_mentions(&run.stderr, &["did you mean `examples`?"]);
 
     let run = kata(&["check"]);
     assert_eq!(run.code, 2);
     assert_mentions(&run.stderr, &["cargo kata check lru", "--all"]);
+}
+
+/// A run of one stage says that only that stage was graded and what comes next, in words that
+/// cannot be read as the whole kata passing.
+#[test]
+fn a_run_of_one_stage_says_only_that_stage_was_graded_and_what_is_next() {
+    let _serial = serial();
+    let run = kata(&["check", "lru", "--solution", "--stage", "examples"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let last = run.stdout.lines().last().unwrap_or("");
+    assert_mentions(
+        last,
+        &[
+            "lru examples passed",
+            "only the examples stage was graded",
+            "1/5 stages passed",
+            "not done yet",
+            "Next: `cargo kata check lru --solution --stage properties`",
+            "`cargo kata check lru --solution` for every stage",
+        ],
+    );
+    assert!(
+        !last.contains("every stage passed") && !last.contains("every stage graded passed"),
+        "{last}"
+    );
+}
+
+/// `check --all` ends with one line per kata and a total.
+#[test]
+fn check_all_ends_with_a_line_per_kata_and_a_total() {
+    let _serial = serial();
+    let run = kata(&["check", "--all", "--solution", "--stage", "examples"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let tail: Vec<&str> = run.stdout.lines().rev().take(4).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    assert_eq!(tail[0], "Summary", "{}", run.stdout);
+    assert!(tail[1].trim_start().starts_with("lru") && tail[1].contains("examples passed"));
+    assert!(tail[2].trim_start().starts_with("token-bucket") && tail[2].contains("1/5 stages"));
+    assert_eq!(
+        tail[3],
+        "Total: 2 katas, 2 passed, 0 failed, 0 could not be graded (exit status 0)."
+    );
 }
 
 #[test]
@@ -381,6 +439,23 @@ fn the_repositorys_tests_leave_the_learners_state_alone() {
         changed.contains(&"target/kata/results/lru.json".to_owned())
             && changed.contains(&"kata-progress.json".to_owned()),
         "a learner grade writes the learner's state, and the check must see it: {changed:?}"
+    );
+}
+
+/// `cargo kata check` with no kata, inside a kata's folder, grades that kata.
+#[test]
+fn check_inside_a_katas_folder_grades_that_kata() {
+    let _serial = serial();
+    let copy = Copy::new();
+    let run = kata_in(
+        &copy.file("katas/token-bucket/src"),
+        &["check", "--stage", "examples"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_mentions(
+        &run.stdout,
+        &["Grading token-bucket", "NOT YET IMPLEMENTED"],
     );
 }
 

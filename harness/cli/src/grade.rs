@@ -607,3 +607,141 @@ fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
         None => "the process ended abnormally".into(),
     }
 }
+
+/// The `cargo kata check` arguments that grade the same implementation as `report`.
+fn check_command(report: &Report) -> String {
+    let target = match report.implementation.as_str() {
+        "learner" => String::new(),
+        "solution" => " --solution".to_owned(),
+        other => format!(
+            " --mutant {}",
+            other.strip_prefix("mutant:").unwrap_or(other)
+        ),
+    };
+    format!("cargo kata check {}{target}", report.kata)
+}
+
+/// What the closing line says after the verdict: for a run of some stages only (`--stage`), that
+/// only those were graded, what earlier runs on the same source add, and the next command; for a
+/// full run, the next step.
+pub fn next_step(report: &Report) -> String {
+    let cmd = check_command(report);
+    let graded: Vec<&StageResult> = report
+        .stages
+        .iter()
+        .filter(|s| s.status != StageStatus::NotRun && !s.carried_over)
+        .collect();
+    let passed = report
+        .stages
+        .iter()
+        .filter(|s| s.status == StageStatus::Passed)
+        .count();
+    let total = report.stages.len();
+    let partial = graded.len() < total && report.verdict != Verdict::CouldNotGrade;
+    let names = graded
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let only = if graded.len() == 1 {
+        format!("only the {names} stage was graded")
+    } else {
+        format!("only the {names} stages were graded")
+    };
+    match report.verdict {
+        Verdict::Passed if !partial => "every stage passed.".to_owned(),
+        Verdict::Passed => {
+            let earlier = passed - graded.len();
+            let so_far = if earlier > 0 {
+                format!("; with earlier runs on this source, {passed}/{total} stages passed")
+            } else {
+                format!("; {passed}/{total} stages passed on this source so far")
+            };
+            match report
+                .stages
+                .iter()
+                .find(|s| s.status != StageStatus::Passed)
+            {
+                Some(next) => format!(
+                    "{only}{so_far}, so the kata is not done yet. Next: `{cmd} --stage {}`, or \
+                     `{cmd}` for every stage in order.",
+                    next.name
+                ),
+                None => format!(
+                    "{only}{so_far}. `{cmd}` grades them all in one run, the way a kata counts as \
+                     solved."
+                ),
+            }
+        }
+        Verdict::Failed if partial => format!(
+            "{only}. Fix it, then run `{cmd} --stage {}` again.",
+            graded.last().map_or("examples", |s| s.name.as_str())
+        ),
+        Verdict::Failed => format!("fix it, then run `{cmd}` again."),
+        Verdict::CouldNotGrade => "see above.".to_owned(),
+    }
+}
+
+/// The verdict's word for a run that passed: `passed`, or for a run of some stages only, which
+/// (`examples passed`), so that it never reads as if the whole kata passed.
+pub fn passed_word(report: &Report) -> String {
+    let graded: Vec<&str> = report
+        .stages
+        .iter()
+        .filter(|s| s.status != StageStatus::NotRun && !s.carried_over)
+        .map(|s| s.name.as_str())
+        .collect();
+    if graded.len() == report.stages.len() {
+        "passed".to_owned()
+    } else {
+        format!("{} passed", graded.join(", "))
+    }
+}
+
+/// `cargo kata check --all`: one line per kata, and the total, after the katas' own output.
+pub fn all_summary(reports: &[Report], out: &Out) {
+    if reports.is_empty() {
+        return;
+    }
+    out.line("");
+    out.line(&out.paint(crate::render::BOLD, "Summary"));
+    let width = reports.iter().map(|r| r.kata.len()).max().unwrap_or(0);
+    for r in reports {
+        let passed = r
+            .stages
+            .iter()
+            .filter(|s| s.status == StageStatus::Passed)
+            .count();
+        let (word, style) = match r.verdict {
+            Verdict::Passed => (passed_word(r), crate::render::GREEN),
+            Verdict::Failed => ("failed".to_owned(), crate::render::RED),
+            Verdict::CouldNotGrade => ("could not be graded".to_owned(), crate::render::RED),
+        };
+        let why = r
+            .reason
+            .as_deref()
+            .map(|w| format!(": {}", w.lines().next().unwrap_or("")))
+            .unwrap_or_default();
+        out.line(&format!(
+            "  {:<width$}  {}  {passed}/{} stages{why}",
+            r.kata,
+            out.paint(style, &format!("{word:<19}")),
+            r.stages.len()
+        ));
+    }
+    let count = |v: Verdict| reports.iter().filter(|r| r.verdict == v).count();
+    let worst = reports
+        .iter()
+        .map(|r| r.verdict)
+        .max()
+        .unwrap_or(Verdict::Passed);
+    out.line(&format!(
+        "Total: {} kata{}, {} passed, {} failed, {} could not be graded (exit status {}).",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        count(Verdict::Passed),
+        count(Verdict::Failed),
+        count(Verdict::CouldNotGrade),
+        worst.exit_code()
+    ));
+}

@@ -404,14 +404,9 @@ pub struct HintArgs {
     pub level: Option<usize>,
 }
 
-/// Parses `--stage`, with the valid names in the error.
+/// Parses `--stage`, with a "did you mean" and the valid names in the error.
 pub fn parse_stage(name: &str) -> Result<Stage> {
-    Stage::parse(name).with_context(|| {
-        format!(
-            "there is no stage `{name}`; the stages are: examples, properties, concurrency, \
-             quality, complexity"
-        )
-    })
+    Stage::parse(name).ok_or_else(|| crate::workspace::unknown_stage(name))
 }
 
 /// Runs `cargo kata hint`.

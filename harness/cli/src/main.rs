@@ -1,10 +1,10 @@
 //! `cargo kata`: the grader's command line.
 //!
-//! Runs through the `.cargo/config.toml` alias `kata = "run --quiet --package kata-cli --"`, so it
-//! works straight after a clone. It never links a kata itself: for each kata it builds the runner
-//! (`harness/runner`) with just that kata's feature, then runs one child process per stage and
-//! reads the events it writes. So a kata that does not compile, hangs or crashes is reported, and
-//! never stops another kata from being graded.
+//! Runs through the `.cargo/config.toml` alias `kata = "run --profile grade --package kata-cli
+//! --"`, so it works straight after a clone. It never links a kata itself: for each kata it builds
+//! the runner (`harness/runner`) with just that kata's feature, then runs one child process per
+//! stage and reads the events it writes. So a kata that does not compile, hangs or crashes is
+//! reported, and never stops another kata from being graded.
 //!
 //! - [`build`]: `cargo build` of the runner, and the compiler's messages when it fails;
 //! - [`grade`]: the stages, the child processes, timeouts and crashes;
@@ -240,30 +240,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn unknown_kata(name: &str) -> anyhow::Error {
-    let names: Vec<&str> = catalogue::KATAS.iter().map(|k| k.name).collect();
-    anyhow::anyhow!(
-        "there is no kata named `{name}`; the katas are: {} (see `cargo kata list`)",
-        names.join(", ")
-    )
+    workspace::unknown_kata(name)
 }
 
 fn check(ws: &workspace::Workspace, args: CheckArgs) -> Result<ExitCode> {
     let katas: Vec<&'static Kata> = match (&args.kata, args.all) {
         (_, true) => catalogue::KATAS.iter().collect(),
         (Some(name), false) => vec![catalogue::find(name).ok_or_else(|| unknown_kata(name))?],
-        (None, false) => bail!(
-            "name a kata to grade, e.g. `cargo kata check lru`, or grade them all with \
-             `cargo kata check --all` (see `cargo kata list`)"
-        ),
+        (None, false) => match ws.kata_here() {
+            Some(kata) => vec![kata],
+            None => bail!(
+                "name a kata to grade, e.g. `cargo kata check lru`, or grade them all with \
+                 `cargo kata check --all` (see `cargo kata list`)"
+            ),
+        },
     };
     let stages: Vec<Stage> = match &args.stage {
         None => Stage::ALL.to_vec(),
-        Some(s) => vec![Stage::parse(s).ok_or_else(|| {
-            anyhow::anyhow!(
-                "there is no stage `{s}`; the stages are: examples, properties, concurrency, \
-                 quality, complexity"
-            )
-        })?],
+        Some(s) => vec![Stage::parse(s).ok_or_else(|| workspace::unknown_stage(s))?],
     };
     let target = match (&args.mutant, args.solution) {
         (Some(m), _) => Target::Mutant(m.clone()),
@@ -289,6 +283,9 @@ fn check(ws: &workspace::Workspace, args: CheckArgs) -> Result<ExitCode> {
         };
         worst = worst.max(report.verdict);
         all.push(report);
+    }
+    if args.all {
+        grade::all_summary(&all, &out);
     }
     if args.json {
         let json = if all.len() == 1 {

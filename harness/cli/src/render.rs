@@ -476,21 +476,10 @@ impl Out {
         let kata = &report.kata;
         let (word, next) = match report.verdict {
             Verdict::Passed => (
-                self.paint(GREEN, "passed"),
-                if report
-                    .stages
-                    .iter()
-                    .all(|s| s.status == StageStatus::Passed)
-                {
-                    "every stage passed.".to_owned()
-                } else {
-                    "every stage graded passed.".to_owned()
-                },
+                self.paint(GREEN, &crate::grade::passed_word(report)),
+                crate::grade::next_step(report),
             ),
-            Verdict::Failed => (
-                self.paint(RED, "failed"),
-                format!("fix it, then run `cargo kata check {kata}` again."),
-            ),
+            Verdict::Failed => (self.paint(RED, "failed"), crate::grade::next_step(report)),
             Verdict::CouldNotGrade => (
                 self.paint(RED, "could not be graded"),
                 "see above.".to_owned(),
