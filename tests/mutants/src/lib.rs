@@ -10,6 +10,7 @@
 //! A mutant is a family of types like any implementation, mixing one wrong type with the
 //! reference's others, so each mutant isolates one mistake.
 
+pub mod alternatives;
 pub mod lru;
 pub mod token_bucket;
 

@@ -115,6 +115,8 @@ pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), 
         "aborts" => grade::<Family<VecLru<ABORTS>, R>, R>(stage, ctx),
         // Grades nothing: the grader must call a run of zero checks ungradable, not a pass.
         "no-checks" => {}
+        // A correct design other than the reference's (`crate::alternatives`).
+        "textbook" => grade::<crate::alternatives::TextbookFamily, R>(stage, ctx),
         _ => return Err(format!("no lru mutant named `{name}`")),
     }
     Ok(())

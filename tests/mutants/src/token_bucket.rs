@@ -106,6 +106,8 @@ pub fn run<R: TokenBucketFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Res
         "double-credit" => grade::<SeqFamily<DOUBLE_CREDIT, R>, R>(stage, ctx),
         "atomic-floor-retry" => grade::<AtomicFamily<FloorRetry, R>, R>(stage, ctx),
         "locked" => grade::<AtomicFamily<Locked, R>, R>(stage, ctx),
+        // A correct design other than the reference's (`crate::alternatives`).
+        "two-numbers" => grade::<crate::alternatives::TwoNumbersFamily, R>(stage, ctx),
         _ => return Err(format!("no token-bucket mutant named `{name}`")),
     }
     Ok(())

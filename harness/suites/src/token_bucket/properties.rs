@@ -195,11 +195,14 @@ fn drive_backwards(
     let (tokens, period) = (u128::from(s.rate.tokens), s.rate.period.as_nanos());
     let capacity = u128::from(s.capacity);
     let mut now = 0u64;
-    // `latest`: the latest reading a request the bucket had to act on (1 <= n <= capacity) was
-    // made at; the rule is about those. `seen`: the latest reading of any call, which a bucket may
-    // also have acted on (a more cautious bucket), for the final check.
-    let (mut latest, mut seen) = (0u64, 0u64);
-    // The grants: (`latest` when granted, tokens, step).
+    // Which readings a bucket acts on is its choice beyond the requests it must decide
+    // (`1 <= n <= capacity`): GCRA ignores `try_acquire(0)` and `available()`, a two-number
+    // bucket may refill on any call. So a grant's own "latest reading" is known only to lie
+    // between `must` (the latest reading of a request it had to decide) and `seen` (the latest
+    // reading of any call), and a window between two grants is judged at its widest: from the
+    // first grant's `must` to the last one's `seen`.
+    let (mut must, mut seen) = (0u64, 0u64);
+    // The grants: (`must` and `seen` when granted, tokens, step).
     let mut grants: Vec<(u64, u64, usize)> = Vec::new();
     for (step, op) in s.ops.iter().enumerate() {
         let at = format!("step {} `{op}` (at {now} ns)", step + 1);
@@ -218,23 +221,22 @@ fn drive_backwards(
                 if n == 0 || n > s.capacity {
                     continue;
                 }
-                latest = latest.max(now);
+                must = must.max(now);
                 if got.is_ok() {
-                    grants.push((latest, n, step + 1));
+                    grants.push((must, n, step + 1));
                     // Every window that ends at this grant.
                     let mut sum = 0u128;
-                    for &(t, g, first) in grants.iter().rev() {
+                    for &(from, g, first) in grants.iter().rev() {
                         sum += u128::from(g);
-                        let window = u128::from(latest - t);
+                        let window = u128::from(seen.saturating_sub(from));
                         // sum <= capacity + window × tokens / period, in integers.
                         ensure!(
                             sum * period <= capacity * period + window * tokens,
                             "{at} was granted, but then {sum} tokens were granted between step \
-                             {first} and step {} while the latest clock reading a request was \
-                             made at moved by only {window} ns: a bucket of {} refilling at {} can \
-                             grant at most {} in that time. After the clock stepped back, time was \
-                             credited twice (a reading earlier than the latest one must count as \
-                             no time passing)",
+                             {first} and step {} while the latest clock reading moved by at most \
+                             {window} ns: a bucket of {} refilling at {} can grant at most {} in \
+                             that time. After the clock stepped back, time was credited twice (a \
+                             reading earlier than the latest one must count as no time passing)",
                             step + 1,
                             s.capacity,
                             s.rate,
