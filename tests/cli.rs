@@ -5,6 +5,40 @@ mod common;
 
 use common::{assert_mentions, kata, kata_in, root, serial, stage, Copy};
 
+/// No silent build: `cargo kata` is not `--quiet`, so Cargo's own progress shows while the
+/// grader compiles, and the grader is built in the `grade` profile beside the runners, which then
+/// reuse its dependencies.
+#[test]
+fn the_grader_is_built_loudly_in_the_profile_the_runners_share() {
+    let _serial = serial();
+    let run = kata(&["list"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_mentions(&run.stderr, &["Running `target/grade/kata-cli list`"]);
+}
+
+/// A runner build says how many crates it compiled (in a pipe; on a terminal Cargo's n/N
+/// progress is redrawn on the building line).
+#[test]
+fn a_build_says_how_many_crates_it_compiled() {
+    let _serial = serial();
+    let copy = Copy::new();
+    let lib = copy.file("katas/lru/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str("\n// an edit\n");
+    std::fs::write(&lib, text).unwrap();
+    let run = copy.kata(&["check", "lru", "--stage", "examples"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("  building ... "))
+        .unwrap_or_else(|| panic!("no building line:\n{}", run.stdout));
+    assert!(
+        line.contains(" crates compiled, done ("),
+        "the building line says what was compiled: {line}"
+    );
+}
+
 #[test]
 fn list_shows_the_catalogue() {
     let _serial = serial();

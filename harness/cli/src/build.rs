@@ -71,6 +71,8 @@ pub struct Progress {
     pub total: usize,
     /// The units compiling now, as Cargo names them (`proptest, regex-syntax`).
     pub compiling: String,
+    /// Crates compiled so far by this build (Cargo's `Compiling` lines; fresh ones not counted).
+    pub compiled: usize,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +200,7 @@ pub fn parse_progress(line: &str) -> Option<Progress> {
         done: done.trim().parse().ok()?,
         total: total.trim().parse().ok()?,
         compiling,
+        compiled: 0,
     })
 }
 
@@ -275,10 +278,22 @@ fn build(
     let mut pipe = child.stderr.take().expect("piped");
     let mut pending: Vec<u8> = Vec::new();
     let mut buf = [0u8; 4096];
+    let mut compiled = 0;
+    let mut last = Progress {
+        done: 0,
+        total: 0,
+        compiling: String::new(),
+        compiled: 0,
+    };
     let mut take_line = |line: &[u8], stderr_text: &mut String| {
         let line = String::from_utf8_lossy(line);
         if let Some(p) = parse_progress(&line) {
-            progress(&p);
+            last = Progress { compiled, ..p };
+            progress(&last);
+        } else if line.trim_start().starts_with("Compiling ") {
+            compiled += 1;
+            last.compiled = compiled;
+            progress(&last);
         } else if !line.trim().is_empty() {
             stderr_text.push_str(line.trim_end());
             stderr_text.push('\n');
@@ -541,7 +556,8 @@ mod tests {
             Progress {
                 done: 58,
                 total: 61,
-                compiling: "kata-suites, kata-runner".into()
+                compiling: "kata-suites, kata-runner".into(),
+                compiled: 0,
             }
         );
         assert_eq!(parse_progress("   Compiling kata-suites v0.1.0"), None);

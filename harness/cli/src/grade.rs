@@ -103,13 +103,15 @@ pub fn toolchain() -> Toolchain {
     }
 }
 
-/// Measured first-build times on 2 cores (see the README's quick start): the runner's own
-/// dependencies when the CLI was built beforehand in the same target directory, and the loom
-/// flavour, which compiles the target crates again with `--cfg kata_loom`.
-const FIRST_BUILD_SECS_2_CORES: (u64, u64) = (10, 25);
+/// First-build times measured on 2 idle cores (see the README's quick start), scaled by the
+/// cores there are: the runner with all its dependencies (when `cargo kata` itself was not built
+/// in this target directory first, which compiles most of them), and the loom flavour, which
+/// compiles the target crates again with `--cfg kata_loom`, loom included.
+const FIRST_BUILD_SECS_2_CORES: (u64, u64) = (20, 20);
 
 /// Builds a runner, saying what is built; a first build says so and roughly how long it takes,
-/// and on a terminal Cargo's progress (`37/61 crates: proptest`) is shown as it goes.
+/// and on a terminal Cargo's progress (`37/61 crates: proptest`) is shown as it goes, in a pipe
+/// the number of crates compiled at the end.
 fn build_runner(
     ws: &Workspace,
     features: &str,
@@ -130,34 +132,38 @@ fn build_runner(
         let secs = (base * 2 / cores.clamp(1, 8)).max(5);
         out.line(&match flavour {
             Flavour::Normal => format!(
-                "  first build of the grading runner: its dependencies are compiled once (about \
-                 {secs} s here); later builds recompile only the graded crate"
+                "  first build of the grading runner: its dependencies are compiled once, \
+                 roughly {secs} s on {cores} idle core{}; later builds recompile only the \
+                 graded crate",
+                if cores == 1 { "" } else { "s" }
             ),
             Flavour::Loom => format!(
-                "  first build for loom: the runner is compiled once more with --cfg kata_loom, \
-                 loom and its dependencies included (about {secs} s here, once)"
+                "  first build for loom: the runner is compiled once more with --cfg \
+                 kata_loom, loom included, roughly {secs} s on {cores} idle core{} (once)",
+                if cores == 1 { "" } else { "s" }
             ),
         });
     }
     out.building(what);
     let prefix = format!("  building{what} ... ");
     let mut width: usize = 0;
-    let mut told = false;
+    let mut compiled = 0;
     let built = build::runner(ws, features, flavour, focus, out.color(), &mut |p| {
-        if out.live() {
+        compiled = p.compiled;
+        if out.live() && p.total > 0 {
             let mut text = format!("\r{prefix}{}/{} crates: {}", p.done, p.total, p.compiling);
             text = text.chars().take(100).collect();
             let n = text.chars().count();
             let pad = " ".repeat(width.saturating_sub(n));
             width = n;
             out.print(&format!("{text}{pad}"));
-        } else if !told && p.total.saturating_sub(p.done) >= 10 {
-            told = true;
-            out.print(&format!("compiling {} crates ... ", p.total - p.done));
         }
     })?;
     if width > 0 {
         out.print(&format!("\r{}\r{prefix}", " ".repeat(width)));
+    }
+    if compiled > 1 && matches!(built, Built::Ok { .. }) {
+        out.print(&format!("{compiled} crates compiled, "));
     }
     Ok(built)
 }
