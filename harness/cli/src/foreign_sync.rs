@@ -6,14 +6,64 @@
 //! `std::sync` or `parking_lot` lock or atomic is invisible to both: races around it go
 //! unchecked, and a "lock-free" bucket behind `std::sync::Mutex` would pass. So the katas' docs
 //! say to use `kata_core::sync`, and this check makes that a rule that can fail, rather than a
-//! note. It reads the source, not the binary: comments and string literals are skipped, and
-//! `std::sync::Arc` (and `OnceLock`, `LazyLock`, `Weak`), which hold no lock a race could hide
-//! behind, are allowed.
+//! note. It reads the source, not the binary: comments and string literals are skipped, use
+//! trees are expanded, and `std::sync::Arc` (and `OnceLock`, `LazyLock`, `Weak`,
+//! `atomic::Ordering`), which hold no state a race could hide behind, are allowed.
 
 use std::path::Path;
 
-/// The names under `std::sync` that loom cannot see and the katas do not allow.
-const REFUSED_STD: [&str; 6] = ["Mutex", "RwLock", "Condvar", "Barrier", "atomic", "*"];
+/// Whether `path` (`std::sync::...`, as written) names something loom cannot see: a lock
+/// (`Mutex`, `RwLock`, `Condvar`, `Barrier`), an atomic type (`atomic::AtomicU64`, the `atomic`
+/// module itself, a glob). `Arc`, `Weak`, `OnceLock`, `LazyLock` and `atomic::Ordering` are fine.
+fn refused(path: &str) -> bool {
+    let rest: Vec<&str> = path.split("::").skip(2).collect();
+    match rest.as_slice() {
+        ["Mutex" | "RwLock" | "Condvar" | "Barrier" | "*", ..] => true,
+        ["atomic"] | ["atomic", "*"] => true,
+        ["atomic", name, ..] => name.starts_with("Atomic"),
+        _ => false,
+    }
+}
+
+/// The paths a use tree starting at `text` names: `std::sync::{Arc, atomic::{A, B}}` gives
+/// `std::sync::Arc`, `std::sync::atomic::A`, `std::sync::atomic::B`. `text` has no whitespace.
+fn expand(prefix: &str, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(inner) = text.strip_prefix('{') {
+        // Split the group at its top-level commas, up to its closing brace.
+        let (mut depth, mut from) = (0usize, 0usize);
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.extend(expand(prefix, &inner[from..i]));
+                    return out;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.extend(expand(prefix, &inner[from..i]));
+                    from = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.extend(expand(prefix, &inner[from..]));
+        return out;
+    }
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '*'))
+        .unwrap_or(text.len());
+    let (name, after) = text.split_at(end);
+    if name.is_empty() {
+        return out;
+    }
+    let path = format!("{prefix}::{name}");
+    match after.strip_prefix("::") {
+        Some(next) => out.extend(expand(&path, next)),
+        None => out.push(path),
+    }
+    out
+}
 
 /// One use of a refused primitive: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,21 +126,12 @@ pub fn scan_text(text: &str) -> Vec<(usize, String)> {
         let mut rest = compact.as_str();
         while let Some(at) = rest.find("std::sync::") {
             rest = &rest[at + "std::sync::".len()..];
-            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
-                let end = group.find('}').unwrap_or(group.len());
-                group[..end]
-                    .split(',')
-                    .map(|n| n.split("::").next().unwrap_or(""))
-                    .collect()
-            } else {
-                let end = rest
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '*'))
-                    .unwrap_or(rest.len());
-                vec![&rest[..end]]
-            };
-            for name in names {
-                if REFUSED_STD.contains(&name) {
-                    found.push((i + 1, format!("std::sync::{name}")));
+            for path in expand("std::sync", rest) {
+                if refused(&path) {
+                    // Up to the refused item: `std::sync::atomic::AtomicUsize`, not `::new`.
+                    let keep = if path.starts_with("std::sync::atomic::") { 4 } else { 3 };
+                    let shown: Vec<&str> = path.split("::").take(keep).collect();
+                    found.push((i + 1, shown.join("::")));
                 }
             }
         }
@@ -169,17 +210,19 @@ mod tests {
         let text = "use std::sync::Mutex;\n\
                     use std::sync::{Arc, RwLock, atomic::{AtomicU64, Ordering}};\n\
                     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);\n\
-                    use parking_lot :: Mutex as Pl;\n";
+                    use parking_lot :: Mutex as Pl;\n\
+                    use std::sync::atomic;\n";
         let found = scan_text(text);
         assert_eq!(
             found,
             vec![
                 (1, "std::sync::Mutex".to_owned()),
                 (2, "std::sync::RwLock".to_owned()),
-                (2, "std::sync::atomic".to_owned()),
-                (3, "std::sync::atomic".to_owned()),
-                (3, "std::sync::atomic".to_owned()),
+                (2, "std::sync::atomic::AtomicU64".to_owned()),
+                (3, "std::sync::atomic::AtomicUsize".to_owned()),
+                (3, "std::sync::atomic::AtomicUsize".to_owned()),
                 (4, "parking_lot".to_owned()),
+                (5, "std::sync::atomic".to_owned()),
             ]
         );
     }
@@ -187,6 +230,8 @@ mod tests {
     #[test]
     fn allows_arc_kata_core_comments_and_strings() {
         let text = "use std::sync::Arc;\n\
+                    use std::sync::atomic::Ordering;\n\
+                    use std::sync::{Arc as A, atomic::Ordering as O};\n\
                     use kata_core::sync::{Mutex, atomic::AtomicU64};\n\
                     // not std::sync::Mutex, which loom cannot see\n\
                     /* nor parking_lot::Mutex\n std::sync::RwLock */\n\
