@@ -129,7 +129,11 @@ pub fn scan_text(text: &str) -> Vec<(usize, String)> {
             for path in expand("std::sync", rest) {
                 if refused(&path) {
                     // Up to the refused item: `std::sync::atomic::AtomicUsize`, not `::new`.
-                    let keep = if path.starts_with("std::sync::atomic::") { 4 } else { 3 };
+                    let keep = if path.starts_with("std::sync::atomic::") {
+                        4
+                    } else {
+                        3
+                    };
                     let shown: Vec<&str> = path.split("::").take(keep).collect();
                     found.push((i + 1, shown.join("::")));
                 }
