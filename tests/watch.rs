@@ -347,6 +347,72 @@ fn poll_mode_says_so_and_grades_a_save() {
     pane.assert_shell_is_back(PROMPT);
 }
 
+/// What the watch shows of a failing check at 80 and 120 columns: the whole message, wrapped,
+/// down to its end ("expected ... got ..."), where it used to be cut at the edge with `…`.
+#[test]
+fn a_failing_checks_message_is_wrapped_at_80_and_120_columns() {
+    let _serial = serial();
+    if !have_tmux() {
+        return;
+    }
+    let copy = fresh_copy();
+    // The reference, except that its constructor panics with a long message: every check that
+    // makes a cache fails with it (and none reaches a todo!()).
+    const END: &str = "expected Some(20), got None";
+    let message = format!(
+        "the capacity check in LruCache::with_capacity was written for a different \
+         kind of cache and reports {END}"
+    );
+    copy.solve("lru");
+    let solved = std::fs::read_to_string(copy.path().join("katas/lru/src/lib.rs")).expect("lib");
+    let start = "fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {";
+    assert!(solved.contains(start), "the reference's with_capacity");
+    write(
+        &copy,
+        "katas/lru/src/lib.rs",
+        &solved.replacen(
+            start,
+            &format!("{start}\n        if capacity > 0 {{ panic!(\"{message}\") }}"),
+            1,
+        ),
+    );
+    let pane = Pane::start(copy.path());
+    let read = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, columns) in ["80", "120"].into_iter().enumerate() {
+        pane.tmux(&[
+            "resize-window",
+            "-t",
+            &pane.session,
+            "-x",
+            columns,
+            "-y",
+            "30",
+        ]);
+        if i == 0 {
+            pane.type_line(&format!("{} kata watch lru", cargo()));
+        }
+        let limit = if i == 0 { FIRST } else { PROMPT };
+        let s = pane.wait_for(&format!("the failure at {columns} columns"), limit, |s| {
+            assert!(
+                !s.contains("NOT YET IMPLEMENTED"),
+                "the copy's lib.rs has todo!()s again: was target/selftest/repo recreated by \
+                 another run of the tests?\n{s}"
+            );
+            // At 120 columns, once redrawn at that width (a line wider than 80).
+            let redrawn = i == 0 || s.lines().any(|l| l.chars().count() > 80);
+            s.contains("examples: FAIL") && read(s).contains(END) && redrawn
+        });
+        assert!(read(&s).contains(&message), "{columns} columns:\n{s}");
+        let widest = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(
+            widest <= columns.parse().unwrap(),
+            "{columns} columns:\n{s}"
+        );
+    }
+    pane.press("q");
+    pane.assert_shell_is_back(PROMPT);
+}
+
 #[test]
 fn watch_reads_keys_as_lines_when_stdin_is_not_a_terminal() {
     let _serial = serial();
