@@ -153,6 +153,15 @@ pub fn bench(ws: &Workspace, features: &str, focus: &str, color: bool) -> Result
     )
 }
 
+/// The loom build's optimisation, by package (see `build`): dependencies at 0, loom's engine at 3.
+const LOOM_OPT_LEVELS: [(&str, u8); 5] = [
+    ("\"*\"", 0),
+    ("loom", 3),
+    ("generator", 3),
+    ("tracing", 3),
+    ("tracing-core", 3),
+];
+
 /// The host's target triple (`rustc -vV`), for the loom build's `--target`.
 fn host_triple() -> Option<String> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
@@ -249,6 +258,14 @@ fn build(
         }
         flags.push_str("--cfg kata_loom");
         cmd.env("RUSTFLAGS", flags);
+        // Loom explores interleavings; nothing in this build is timed. So the dependencies are
+        // compiled without optimisation but for loom's own engine (loom, generator, tracing),
+        // while the workspace's crates (the graded code, the suites, kata-core's sync shim) keep
+        // the profile's: about 15 % less CPU for this build (measured, 33 -> 28 s).
+        for (package, level) in LOOM_OPT_LEVELS {
+            cmd.arg("--config")
+                .arg(format!("profile.grade.package.{package}.opt-level={level}"));
+        }
         match host_triple() {
             Some(host) => {
                 cmd.args(["--target", &host])
