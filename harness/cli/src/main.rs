@@ -138,7 +138,8 @@ struct BenchArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The kata to grade (its folder name under katas/, see `cargo kata list`).
+    /// The kata to grade (its folder name under katas/, see `cargo kata list`); by default, the
+    /// kata whose folder you are in.
     kata: Option<String>,
     /// Grade every kata.
     #[arg(long, conflicts_with = "kata")]
