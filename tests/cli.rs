@@ -386,7 +386,7 @@ fn a_bound_the_traits_do_not_promise_is_explained_in_the_learners_terms() {
             &format!("`LruCache` (katas/lru/src/lib.rs:{line}) requires `K: Copy`"),
             "a bound the kata's traits do not promise",
             "katas/lru/README.md, section \"The API\"",
-            "Remove the bounds",
+            "Remove the bounds above",
             // The compiler's own text stays, below, for reference.
             "The compiler's own messages follow",
             "the trait bound `K: Copy` is not satisfied",
@@ -399,6 +399,21 @@ fn a_bound_the_traits_do_not_promise_is_explained_in_the_learners_terms() {
     assert_eq!(
         run.json()["reason"],
         "katas/lru compiles, but does not fit the kata's traits"
+    );
+
+    // The same class: a type of the API renamed. The crate compiles; the grader cannot find it.
+    std::fs::write(&lib, text.replace("ShardedLruCache", "ShardedCache")).expect("write");
+    let run = kata_in(copy.path(), &["check", "lru"], &[]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert_mentions(
+        &run.stdout,
+        &[
+            "Your crate (katas/lru) compiles on its own, but the grader cannot use it",
+            "reports: ",
+            "`ShardedLruCache`",
+            "\"The API\"",
+            "Fix what is listed above in your crate (not in harness/)",
+        ],
     );
 }
 

@@ -341,7 +341,7 @@ fn build(
             // The graded crate compiled: every error is in the runner, so about how the
             // crate's types fit the kata's traits.
             if read.learner_built {
-                if let Some(text) = misfit_explanation(&read.misfits, focus) {
+                if let Some(text) = misfit_explanation(&read.misfits, &read.other_errors, focus) {
                     messages.push(text);
                 }
             }
@@ -369,6 +369,8 @@ struct Messages {
     /// Whether the graded crate itself compiled (an artifact for its manifest).
     learner_built: bool,
     misfits: Vec<Misfit>,
+    /// The one-line messages of the errors that are not unmet bounds.
+    other_errors: Vec<String>,
 }
 
 fn read_messages(
@@ -397,7 +399,13 @@ fn read_messages(
                 if d.level != "error" {
                     continue;
                 }
-                read.misfits.extend(misfit(&d, focus));
+                match misfit(&d, focus) {
+                    Some(m) => read.misfits.push(m),
+                    None if !read.other_errors.contains(&d.message) => {
+                        read.other_errors.push(d.message.clone());
+                    }
+                    None => {}
+                }
                 let Some(text) = d.rendered else { continue };
                 if d.spans.iter().any(|s| s.file_name.starts_with(focus)) {
                     read.focused.push(text);
@@ -502,12 +510,13 @@ fn misfit(d: &Diagnostic, focus: &str) -> Option<Misfit> {
     Some(Misfit { bound, item, at })
 }
 
-/// When the graded crate compiles on its own but the runner does not, the learner's types ask
-/// for more than the kata's traits promise (or do not implement them): says so in the learner's
-/// terms, naming the types, the bounds to remove and where the traits are described. `None`
-/// when the errors are not of that kind.
-pub fn misfit_explanation(misfits: &[Misfit], focus: &str) -> Option<String> {
-    if misfits.is_empty() {
+/// When the graded crate compiles on its own but the runner does not, the learner's types do
+/// not fit the kata's API: they ask for more than the traits promise (bounds), or a name,
+/// parameter or impl the grader uses is missing or different. Says so in the learner's terms,
+/// naming the types, the bounds to remove and where the API is described. `None` when there is
+/// no error at all.
+pub fn misfit_explanation(misfits: &[Misfit], others: &[String], focus: &str) -> Option<String> {
+    if misfits.is_empty() && others.is_empty() {
         return None;
     }
     let dir = focus.trim_end_matches('/');
@@ -547,13 +556,32 @@ pub fn misfit_explanation(misfits: &[Misfit], focus: &str) -> Option<String> {
             format!("  - {whose}: `{}` is required and does not hold.", m.bound)
         });
     }
-    lines.push(format!(
-        "What the traits promise about each type parameter is in {dir}/README.md, section \"The \
-         API\" (the traits themselves are in harness/core). Remove the bounds above from your \
-         types and their impl blocks (or, for a missing impl, implement the trait as the README \
-         shows), and write your code with only what the traits promise. Do not change \
-         harness/: the grader, the reference and the benches use those traits as they are."
-    ));
+    for o in others.iter().take(5) {
+        lines.push(format!(
+            "  - the grader's code, using your crate, reports: {}",
+            o.lines().next().unwrap_or("")
+        ));
+    }
+    if !misfits.is_empty() {
+        lines.push(format!(
+            "What the traits promise about each type parameter is in {dir}/README.md, section \
+             \"The API\" (the traits themselves are in harness/core). Remove the bounds above \
+             from your types and their impl blocks (or, for a missing impl, implement the trait \
+             as the README shows), and write your code with only what the traits promise."
+        ));
+    }
+    if !others.is_empty() {
+        lines.push(format!(
+            "The grader uses your crate through the names, generic parameters and trait impls \
+             that {dir}/README.md lists in \"The API\", as the stub declares them: keep those \
+             (rename or add around them, not instead of them)."
+        ));
+    }
+    lines.push(
+        "Do not change harness/: the grader, the reference and the benches use the kata's \
+         traits as they are."
+            .to_owned(),
+    );
     lines.push("The compiler's own messages follow, for reference:".to_owned());
     Some(lines.join("\n"))
 }
@@ -594,9 +622,20 @@ mod tests {
         assert_eq!(m.bound, "K: Copy");
         assert_eq!(m.item.as_deref(), Some("LruCache"));
         assert_eq!(m.at.as_deref(), Some("katas/lru/src/lib.rs:40"));
-        let text = misfit_explanation(&[m.clone(), m], "katas/lru/").unwrap();
+        let text = misfit_explanation(&[m.clone(), m], &[], "katas/lru/").unwrap();
         assert!(text.contains("`LruCache` (katas/lru/src/lib.rs:40) requires `K: Copy`"));
         assert!(text.contains("katas/lru/README.md, section \"The API\""));
         assert_eq!(text.matches("requires").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn another_mismatch_with_the_api_is_explained_too() {
+        let others = ["cannot find type `LruCache` in crate `lru_kata`".to_owned()];
+        let text = misfit_explanation(&[], &others, "katas/lru/").unwrap();
+        assert!(text.starts_with("Your crate (katas/lru) compiles on its own"));
+        assert!(text.contains("reports: cannot find type `LruCache` in crate `lru_kata`"));
+        assert!(text.contains("\"The API\""));
+        assert!(!text.contains("Remove the bounds"));
+        assert!(misfit_explanation(&[], &[], "katas/lru/").is_none());
     }
 }

@@ -213,8 +213,8 @@ pub fn grade(
                 (
                     format!("{source} compiles, but does not fit the kata's traits"),
                     Some(format!(
-                        "Remove the bounds named above from your types, then run `cargo kata \
-                         check {}` again.",
+                        "Fix what is listed above in your crate (not in harness/), then run \
+                         `cargo kata check {}` again.",
                         kata.name
                     )),
                 )
