@@ -86,8 +86,9 @@ Hints are in katas/<kata>/HINTS.md; the levels you have seen are kept in kata-pr
     /// .kata-backups/<kata>/<timestamp>/; clears the kata's passed stages (not the hints seen).
     #[command(
         after_help = "Examples:\n  cargo kata reset lru\n  cargo kata reset token-bucket --from 4ab8038\n\n\
-The stub is katas/<kata>/ at the newest commit whose src/lib.rs is still all todo!()s,\n\
-so it works after you commit your own work. A deleted kata folder is restored too."
+Your files (src/, Cargo.toml, anything you added) are restored as of the newest commit whose\n\
+src/lib.rs is still all todo!()s, so it works after you commit your own work; the kata's\n\
+README.md and HINTS.md are never rolled back. A deleted kata folder is restored too."
     )]
     Reset(reset::ResetArgs),
     /// Shows the reference solution beside your code (a diff), once your crate passes every stage.
