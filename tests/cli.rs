@@ -106,6 +106,18 @@ fn a_run_of_one_stage_says_only_that_stage_was_graded_and_what_is_next() {
     );
 }
 
+/// A full run that stops at a failing stage was not asked for less: it says to run it again, not
+/// that "only" the stages up to the failure were graded.
+#[test]
+fn a_full_run_that_stops_at_a_failure_says_to_run_it_again() {
+    let _serial = serial();
+    let run = kata(&["check", "lru", "--mutant=no-refresh"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let last = run.stdout.lines().last().unwrap_or("");
+    assert_mentions(last, &["fix it, then run `cargo kata check lru", "again"]);
+    assert!(!last.contains("only the"), "{last}");
+}
+
 /// `check --all` ends with one line per kata and a total.
 #[test]
 fn check_all_ends_with_a_line_per_kata_and_a_total() {

@@ -644,6 +644,14 @@ pub fn next_step(report: &Report) -> String {
         .count();
     let total = report.stages.len();
     let partial = graded.len() < total && report.verdict != Verdict::CouldNotGrade;
+    // A full run stops at the first stage that fails: what it graded is the stages up to that
+    // one, in order, and "only ... were graded" would read as if it had been asked for less.
+    let stopped_early = report
+        .stages
+        .iter()
+        .take(graded.len())
+        .zip(&graded)
+        .all(|(s, g)| std::ptr::eq(s, *g));
     let names = graded
         .iter()
         .map(|s| s.name.as_str())
@@ -679,7 +687,7 @@ pub fn next_step(report: &Report) -> String {
                 ),
             }
         }
-        Verdict::Failed if partial => format!(
+        Verdict::Failed if partial && !stopped_early => format!(
             "{only}. Fix it, then run `{cmd} --stage {}` again.",
             graded.last().map_or("examples", |s| s.name.as_str())
         ),
