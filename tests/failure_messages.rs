@@ -13,32 +13,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::root;
-
-/// The runner with every reference and mutant.
-fn runner() -> PathBuf {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root())
-        .args([
-            "build",
-            "--quiet",
-            "--profile",
-            "grade",
-            "-p",
-            "kata-runner",
-        ])
-        .args(["--features", "mutants", "--bin", "mutants"])
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the mutants runner failed");
-    root().join("target").join("grade").join("mutants")
-}
+use common::{mutants_runner, root};
 
 /// The failed checks of `stage` for `imp` of `kata`: `(name, message)`.
 fn failures(exe: &Path, kata: &str, imp: &str, stage: &str) -> Vec<(String, String)> {
@@ -92,7 +71,7 @@ fn snippet(message: &str, header: &str) -> String {
 
 #[test]
 fn property_failures_lead_with_the_mismatch_and_carry_no_seed_of_their_own() {
-    let exe = runner();
+    let exe = mutants_runner();
     let m = failure(&exe, "lru", "no-refresh", "properties", "exact LRU model");
     let first = m.lines().next().unwrap_or_default();
     assert!(
@@ -108,7 +87,7 @@ fn property_failures_lead_with_the_mismatch_and_carry_no_seed_of_their_own() {
 
 #[test]
 fn a_panic_in_a_property_keeps_its_file_and_line() {
-    let exe = runner();
+    let exe = mutants_runner();
     let m = failure(
         &exe,
         "token-bucket",
@@ -126,7 +105,7 @@ fn a_panic_in_a_property_keeps_its_file_and_line() {
 
 #[test]
 fn a_failure_that_does_not_reproduce_is_called_nondeterministic() {
-    let exe = runner();
+    let exe = mutants_runner();
     let m = failure(
         &exe,
         "lru",
@@ -146,7 +125,7 @@ fn a_failure_that_does_not_reproduce_is_called_nondeterministic() {
 
 #[test]
 fn replay_snippets_compile_as_a_learner_pastes_them() {
-    let exe = runner();
+    let exe = mutants_runner();
     // One failing property per variant and property kind.
     let cases = [
         ("lru", "no-refresh", "exact LRU model"),

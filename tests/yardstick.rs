@@ -16,10 +16,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::root;
+use common::mutants_runner;
 use kata_core::catalogue::KATAS;
 
 /// The most instructions per operation may grow from [`SMALL`] to [`LARGE`].
@@ -42,27 +42,6 @@ fn series(kata: &str) -> (&'static [&'static str], (&'static str, &'static str))
             "kata `{other}` has no yardstick: list its complexity series and an O(n) mutant here"
         ),
     }
-}
-
-/// The runner with every reference and mutant (`--features mutants`), built once.
-fn runner() -> PathBuf {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root())
-        .args([
-            "build",
-            "--quiet",
-            "--profile",
-            "grade",
-            "-p",
-            "kata-runner",
-        ])
-        .args(["--features", "mutants", "--bin", "mutants"])
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the mutants runner failed");
-    root().join("target").join("grade").join("mutants")
 }
 
 /// Instructions of one untimed run under callgrind.
@@ -108,7 +87,7 @@ fn growth(exe: &Path, kata: &str, imp: &str, series: &str, ops: u64) -> (f64, f6
 
 #[test]
 fn every_reference_costs_the_same_instructions_per_operation_at_every_size() {
-    let exe = runner();
+    let exe = mutants_runner();
     let mut report = Vec::new();
     for kata in KATAS {
         let (all, (mutant, slow_series)) = series(kata.name);

@@ -356,3 +356,26 @@ fn copy_repo_tree(from: &Path, to: &Path, in_katas: bool) {
         }
     }
 }
+
+/// The runner built with every reference and mutant (`--features mutants`), for tests that run
+/// it directly rather than through `cargo kata`: nothing is written but their own events files,
+/// so the learner's state is never touched.
+pub fn mutants_runner() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "build",
+            "--quiet",
+            "--profile",
+            "grade",
+            "-p",
+            "kata-runner",
+        ])
+        .args(["--features", "mutants", "--bin", "mutants"])
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the mutants runner failed");
+    root().join("target").join("grade").join("mutants")
+}

@@ -274,7 +274,15 @@ impl AtomicMaker for CheckThenAct {
 
 /// GCRA like the reference, but `load`, decide, `store`: two threads can both decide on the same
 /// state and both be granted.
-pub struct CheckThenActBucket<C> {
+pub type CheckThenActBucket<C> = GcraBucket<C, GCRA_CHECK_THEN_ACT>;
+
+const GCRA_CHECK_THEN_ACT: u8 = 1;
+const GCRA_FLOOR_RETRY: u8 = 2;
+
+/// A GCRA bucket like the reference's, with bug `BUG`: [`GCRA_CHECK_THEN_ACT`] decides on a
+/// loaded state and stores without compare-and-swap; [`GCRA_FLOOR_RETRY`] is lock-free and right
+/// but rounds its retry hint down.
+pub struct GcraBucket<C, const BUG: u8> {
     per_ns: u128,
     token: u128,
     capacity: u64,
@@ -283,10 +291,34 @@ pub struct CheckThenActBucket<C> {
     clock: C,
 }
 
-impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for CheckThenActBucket<C> {
+impl<C: Clock, const BUG: u8> GcraBucket<C, BUG> {
+    fn now(&self) -> u128 {
+        u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns
+    }
+
+    /// The new `tat` if `n` tokens fit at `t`, or the refusal.
+    fn decide(&self, tat: u128, t: u128, n: u64) -> Result<u128, AcquireError> {
+        let new_tat = tat.max(t) + u128::from(n) * self.token;
+        let tolerance = u128::from(self.capacity) * self.token;
+        if new_tat - t <= tolerance {
+            return Ok(new_tat);
+        }
+        let missing = new_tat - t - tolerance;
+        let wait = if BUG == GCRA_FLOOR_RETRY {
+            missing / self.per_ns
+        } else {
+            missing.div_ceil(self.per_ns)
+        };
+        Err(AcquireError::Insufficient {
+            retry_after: Duration::from_nanos(wait as u64),
+        })
+    }
+}
+
+impl<C: Clock + Send + Sync, const BUG: u8> ConcurrentRateLimiter<C> for GcraBucket<C, BUG> {
     fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
         let (per_ns, token) = validate(capacity, rate)?;
-        Ok(CheckThenActBucket {
+        Ok(GcraBucket {
             per_ns,
             token,
             capacity,
@@ -306,27 +338,31 @@ impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for CheckThenActBucket<C> 
                 capacity: self.capacity,
             });
         }
-        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
-        let tat = self.tat.load(Ordering::SeqCst);
-        let new_tat = tat.max(t) + u128::from(n) * self.token;
-        let tolerance = u128::from(self.capacity) * self.token;
-        if new_tat - t > tolerance {
-            let wait = (new_tat - t - tolerance).div_ceil(self.per_ns);
-            return Err(AcquireError::Insufficient {
-                retry_after: Duration::from_nanos(wait as u64),
-            });
+        let t = self.now();
+        let mut tat = self.tat.load(Ordering::SeqCst);
+        if BUG == GCRA_CHECK_THEN_ACT {
+            let new_tat = self.decide(tat, t, n)?;
+            self.tat.store(new_tat, Ordering::SeqCst);
+            return Ok(());
         }
-        self.tat.store(new_tat, Ordering::SeqCst);
-        Ok(())
+        loop {
+            let new_tat = self.decide(tat, t, n)?;
+            match self
+                .tat
+                .compare_exchange(tat, new_tat, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return Ok(()),
+                Err(actual) => tat = actual,
+            }
+        }
     }
 
     fn available(&self) -> u64 {
-        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
         let tolerance = u128::from(self.capacity) * self.token;
         let debt = self
             .tat
             .load(Ordering::SeqCst)
-            .saturating_sub(t)
+            .saturating_sub(self.now())
             .min(tolerance);
         ((tolerance - debt) / self.token) as u64
     }
@@ -466,71 +502,4 @@ impl AtomicMaker for FloorRetry {
 }
 
 /// A correct lock-free GCRA bucket but for its retry hint, rounded down.
-pub struct FloorRetryBucket<C> {
-    per_ns: u128,
-    token: u128,
-    capacity: u64,
-    epoch: u64,
-    tat: AtomicU128,
-    clock: C,
-}
-
-impl<C: Clock + Send + Sync> ConcurrentRateLimiter<C> for FloorRetryBucket<C> {
-    fn new(capacity: u64, rate: Rate, clock: C) -> Result<Self, ConfigError> {
-        let (per_ns, token) = validate(capacity, rate)?;
-        Ok(FloorRetryBucket {
-            per_ns,
-            token,
-            capacity,
-            epoch: clock.now(),
-            tat: AtomicU128::new(0),
-            clock,
-        })
-    }
-
-    fn try_acquire(&self, n: u64) -> Result<(), AcquireError> {
-        if n == 0 {
-            return Ok(());
-        }
-        if n > self.capacity {
-            return Err(AcquireError::ExceedsCapacity {
-                requested: n,
-                capacity: self.capacity,
-            });
-        }
-        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
-        let tolerance = u128::from(self.capacity) * self.token;
-        let mut tat = self.tat.load(Ordering::SeqCst);
-        loop {
-            let new_tat = tat.max(t) + u128::from(n) * self.token;
-            if new_tat - t > tolerance {
-                let wait = (new_tat - t - tolerance) / self.per_ns;
-                return Err(AcquireError::Insufficient {
-                    retry_after: Duration::from_nanos(wait as u64),
-                });
-            }
-            match self
-                .tat
-                .compare_exchange(tat, new_tat, Ordering::SeqCst, Ordering::SeqCst)
-            {
-                Ok(_) => return Ok(()),
-                Err(actual) => tat = actual,
-            }
-        }
-    }
-
-    fn available(&self) -> u64 {
-        let t = u128::from(self.clock.now().saturating_sub(self.epoch)) * self.per_ns;
-        let tolerance = u128::from(self.capacity) * self.token;
-        let debt = self
-            .tat
-            .load(Ordering::SeqCst)
-            .saturating_sub(t)
-            .min(tolerance);
-        ((tolerance - debt) / self.token) as u64
-    }
-
-    fn capacity(&self) -> u64 {
-        self.capacity
-    }
-}
+pub type FloorRetryBucket<C> = GcraBucket<C, GCRA_FLOOR_RETRY>;
