@@ -177,7 +177,7 @@ impl<B: ConcurrentRateLimiter<MonotonicClock> + 'static> Contended<B> {
             .unwrap_or_else(|p| p.into_inner())
             .take();
         if let Some(message) = panicked {
-            panic!("try_acquire panicked in a contended worker: {message}");
+            panic!("try_acquire in a contended worker {message}");
         }
         took
     }
@@ -202,11 +202,9 @@ fn worker<B: ConcurrentRateLimiter<MonotonicClock>>(bucket: &B, shared: &Shared)
             }
         }));
         if let Err(payload) = run {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "panicked".to_owned());
+            // With its file and line when the grader's panic hook is installed.
+            let record = crate::check::panic_record(payload.as_ref());
+            let message = crate::check::describe_panic(&record);
             *shared.panic.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
         }
         shared.done.wait();
