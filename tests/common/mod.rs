@@ -232,14 +232,7 @@ impl Copy {
             ]);
             copy.git(&["reset", "-q", "--soft", "FETCH_HEAD"]);
         }
-        copy.git(&["add", "-A"]);
-        copy.git(&[
-            "commit",
-            "-q",
-            "--allow-empty",
-            "-m",
-            "The working tree as copied",
-        ]);
+        copy.commit_all("The working tree as copied");
         // A new learner: the katas as shipped, not the work of the learner who runs the tests
         // (a no-op when katas/ holds the stubs). `reset` takes them from the newest commit whose
         // stub is still all todo!()s, and leaves the docs as they are.
@@ -249,15 +242,14 @@ impl Copy {
         }
         let _ = std::fs::remove_dir_all(copy.file(".kata-backups"));
         let _ = std::fs::remove_file(copy.file("kata-progress.json"));
-        copy.git(&["add", "-A"]);
-        copy.git(&[
-            "commit",
-            "-q",
-            "--allow-empty",
-            "-m",
-            "The katas as shipped",
-        ]);
+        copy.commit_all("The katas as shipped");
         copy
+    }
+
+    /// Commits everything in the copy's working tree as `message` (also when nothing changed).
+    fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
     }
 
     /// The copy's root.

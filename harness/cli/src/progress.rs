@@ -438,35 +438,15 @@ pub fn unchanged_since_passed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{StageResult, Toolchain, Verdict};
 
     fn report(hash: &str, at: &str, statuses: [StageStatus; 5]) -> Report {
-        Report {
-            schema: results::SCHEMA,
-            kata: "lru".into(),
-            implementation: "learner".into(),
-            source: "katas/lru".into(),
-            source_hash: hash.into(),
-            verdict: Verdict::Failed,
-            exit_code: 1,
-            reason: None,
-            seed: 0,
-            started_at: at.into(),
-            duration_ms: 0,
-            toolchain: Toolchain {
-                rustc: String::new(),
-                cargo: String::new(),
-            },
-            stages: Stage::ALL
-                .iter()
-                .zip(statuses)
-                .map(|(s, st)| {
-                    let mut r = StageResult::not_run(s.name());
-                    r.status = st;
-                    r
-                })
-                .collect(),
+        let mut report = Report::fixture("lru");
+        report.source_hash = hash.into();
+        report.started_at = at.into();
+        for (stage, status) in report.stages.iter_mut().zip(statuses) {
+            stage.status = status;
         }
+        report
     }
 
     use StageStatus::{Failed, NotRun, Passed as P};

@@ -122,6 +122,35 @@ impl StageResult {
     }
 }
 
+impl Report {
+    /// For tests: the learner's failed report on `kata`, every stage not run, the rest empty;
+    /// a test sets the fields it is about.
+    #[cfg(test)]
+    pub fn fixture(kata: &str) -> Report {
+        Report {
+            schema: SCHEMA,
+            kata: kata.into(),
+            implementation: "learner".into(),
+            source: format!("katas/{kata}"),
+            source_hash: "0".into(),
+            verdict: Verdict::Failed,
+            exit_code: 1,
+            reason: None,
+            seed: 0,
+            started_at: String::new(),
+            duration_ms: 0,
+            toolchain: Toolchain {
+                rustc: String::new(),
+                cargo: String::new(),
+            },
+            stages: kata_core::catalogue::Stage::ALL
+                .iter()
+                .map(|s| StageResult::not_run(s.name()))
+                .collect(),
+        }
+    }
+}
+
 /// The toolchain that built the graded code.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Toolchain {

@@ -510,36 +510,18 @@ pub fn paint(line: &Line, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{self, TestResult, Toolchain, Verdict};
+    use crate::results::TestResult;
     use kata_suites::report::Measurement;
 
     fn report(stages: Vec<StageResult>) -> Report {
-        let mut all: Vec<StageResult> = Stage::ALL
-            .iter()
-            .map(|s| StageResult::not_run(s.name()))
-            .collect();
+        let mut report = Report::fixture("lru");
         for s in stages {
-            let i = all.iter().position(|x| x.name == s.name).unwrap();
-            all[i] = s;
+            let i = report.stages.iter().position(|x| x.name == s.name).unwrap();
+            report.stages[i] = s;
         }
-        Report {
-            schema: results::SCHEMA,
-            kata: "lru".into(),
-            implementation: "learner".into(),
-            source: "katas/lru".into(),
-            source_hash: "0".into(),
-            verdict: Verdict::Failed,
-            exit_code: 1,
-            reason: None,
-            seed: 7,
-            started_at: String::new(),
-            duration_ms: 1234,
-            toolchain: Toolchain {
-                rustc: String::new(),
-                cargo: String::new(),
-            },
-            stages: all,
-        }
+        report.seed = 7;
+        report.duration_ms = 1234;
+        report
     }
 
     fn stage(name: &str, status: StageStatus) -> StageResult {

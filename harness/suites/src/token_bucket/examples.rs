@@ -8,6 +8,7 @@ use kata_core::token_bucket::{
 };
 
 use super::TokenBucketFamily;
+use crate::check::Outcome;
 use crate::{ensure, ensure_eq, Ctx};
 
 type B<F> = <F as TokenBucketFamily>::Bucket<ManualClock>;
@@ -28,6 +29,19 @@ const MS: Duration = Duration::from_millis(1);
 
 /// `try_acquire` of either variant.
 type Acquire<'a> = dyn FnMut(u64) -> Result<(), AcquireError> + 'a;
+
+/// At 3 tokens per second, 333 333 333 ns after a bucket of 1 was emptied: a third of a
+/// nanosecond is missing, so the retry hint is 1 ns (rounded up), and 1 ns later the token is there.
+fn a_third_of_a_nanosecond(acquire: &mut Acquire, clock: &ManualClock) -> Outcome {
+    ensure_eq!(
+        acquire(1),
+        retry(Duration::from_nanos(1)),
+        "try_acquire(1) after 333 333 333 ns: 1/3 ns is missing, rounded up to 1 ns"
+    );
+    clock.advance_nanos(1);
+    ensure_eq!(acquire(1), Ok(()), "try_acquire(1) after 333 333 334 ns");
+    Ok(())
+}
 
 pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     ctx.check("bad configurations are refused with clear errors", || {
@@ -114,17 +128,7 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
             0,
             "available() after 333 333 333 ns (0.999999999 tokens)"
         );
-        ensure_eq!(
-            b.try_acquire(1),
-            retry(Duration::from_nanos(1)),
-            "try_acquire(1) after 333 333 333 ns: 1/3 ns is missing, rounded up to 1 ns"
-        );
-        clock.advance_nanos(1);
-        ensure_eq!(
-            b.try_acquire(1),
-            Ok(()),
-            "try_acquire(1) after 333 333 334 ns"
-        );
+        a_third_of_a_nanosecond(&mut |n| b.try_acquire(n), &clock)?;
         // Many tiny steps add up exactly: 1 000 steps of 1 ms at 3 tokens/s make 3 tokens.
         let (mut b, clock) = bucket::<F>(3, Rate::per_second(3))?;
         ensure_eq!(b.try_acquire(3), Ok(()), "try_acquire(3)");
@@ -273,18 +277,7 @@ pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
                 "try_acquire(1) at once: 333 333 333.3 ns to wait, rounded up"
             );
             clock.advance_nanos(333_333_333);
-            ensure_eq!(
-                b.try_acquire(1),
-                retry(Duration::from_nanos(1)),
-                "try_acquire(1) after 333 333 333 ns: 1/3 ns is missing, rounded up to 1 ns"
-            );
-            clock.advance_nanos(1);
-            ensure_eq!(
-                b.try_acquire(1),
-                Ok(()),
-                "try_acquire(1) after 333 333 334 ns"
-            );
-            Ok(())
+            a_third_of_a_nanosecond(&mut |n| b.try_acquire(n), &clock)
         },
     );
 
