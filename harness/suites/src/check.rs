@@ -133,61 +133,13 @@ pub fn is_todo(message: &str) -> bool {
     message.starts_with("not yet implemented") || message.starts_with("not implemented")
 }
 
-/// A request to run one series of the complexity stage, untimed, for an instruction count (see
-/// `tests/yardstick.rs`): the runner's `--count SERIES:SIZE:OPS`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Count {
-    /// The series, one of the kata's `COMPLEXITY_SERIES`.
-    pub series: String,
-    /// The size to prepare it at.
-    pub size: usize,
-    /// How many operations to run after preparing it.
-    pub ops: u64,
-}
-
-impl Count {
-    /// Parses `SERIES:SIZE:OPS`.
-    ///
-    /// # Errors
-    ///
-    /// When the text is not of that form.
-    pub fn parse(text: &str) -> Result<Count, String> {
-        let bad = || format!("--count wants SERIES:SIZE:OPS, not `{text}`");
-        let mut parts = text.rsplitn(3, ':');
-        let ops = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let size = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let series = parts.next().filter(|s| !s.is_empty()).ok_or_else(bad)?;
-        Ok(Count {
-            series: series.to_owned(),
-            size,
-            ops,
-        })
-    }
-
-    /// Runs `ops` operations of `workload` (prepared by the caller at `size`).
-    pub fn run(&self, workload: &mut dyn crate::measure::Workload) {
-        for i in 0..self.ops {
-            workload.op(i);
-        }
-    }
-
-    /// The error for a series the kata does not have.
-    pub fn unknown(&self, series: &[&str]) -> String {
-        format!(
-            "no complexity series named `{}`; the series are: {}",
-            self.series,
-            series.join(", ")
-        )
-    }
-}
-
 /// The state of one graded stage: where events go, the seed, and whether anything failed.
 pub struct Ctx {
     reporter: Reporter,
     /// The seed every random choice in the stage derives from.
     pub seed: u64,
     /// When set, the complexity stage runs this one series untimed instead of grading.
-    pub count: Option<Count>,
+    pub count: Option<crate::measure::Count>,
     failures: usize,
     checks: usize,
 }

@@ -221,6 +221,54 @@ impl<F: FnMut(u64)> Workload for F {
     }
 }
 
+/// A request to run one series of the complexity stage, untimed, for an instruction count (see
+/// `tests/yardstick.rs`): the runner's `--count SERIES:SIZE:OPS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    /// The series, one of the kata's `COMPLEXITY_SERIES`.
+    pub series: String,
+    /// The size to prepare it at.
+    pub size: usize,
+    /// How many operations to run after preparing it.
+    pub ops: u64,
+}
+
+impl Count {
+    /// Parses `SERIES:SIZE:OPS`.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not of that form.
+    pub fn parse(text: &str) -> Result<Count, String> {
+        let bad = || format!("--count wants SERIES:SIZE:OPS, not `{text}`");
+        let mut parts = text.rsplitn(3, ':');
+        let ops = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        let size = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        let series = parts.next().filter(|s| !s.is_empty()).ok_or_else(bad)?;
+        Ok(Count {
+            series: series.to_owned(),
+            size,
+            ops,
+        })
+    }
+
+    /// Runs `ops` operations of `workload` (prepared by the caller at `size`).
+    pub fn run(&self, workload: &mut dyn Workload) {
+        for i in 0..self.ops {
+            workload.op(i);
+        }
+    }
+
+    /// The error for a series the kata does not have.
+    pub fn unknown(&self, series: &[&str]) -> String {
+        format!(
+            "no complexity series named `{}`; the series are: {}",
+            self.series,
+            series.join(", ")
+        )
+    }
+}
+
 /// What the complexity stage measured at one size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row {

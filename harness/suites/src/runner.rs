@@ -33,7 +33,7 @@ struct Args {
     stage: Stage,
     events: PathBuf,
     seed: u64,
-    count: Option<crate::check::Count>,
+    count: Option<crate::measure::Count>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -50,7 +50,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--events" => events = Some(PathBuf::from(value)),
             "--seed" => seed = Some(value.parse().map_err(|_| format!("bad seed `{value}`"))?),
-            "--count" => count = Some(crate::check::Count::parse(&value)?),
+            "--count" => count = Some(crate::measure::Count::parse(&value)?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }

@@ -23,7 +23,7 @@ fn prepared<'a, C: Cache<u64, u64> + 'a>(
     Box::new(move |_| p.step())
 }
 
-/// The series of this stage, by name, for [`crate::check::Count`].
+/// The series of this stage, by name, for [`crate::measure::Count`].
 pub const SERIES: &[&str] = &["read-heavy", "write-heavy", "scan", "mixed"];
 
 pub(super) fn run<F: LruFamily, R: LruFamily>(ctx: &mut Ctx) {

@@ -13,7 +13,7 @@ use super::TokenBucketFamily;
 use crate::measure::{compare_complexity, report_complexity, Workload, COMPLEXITY_SIZES};
 use crate::Ctx;
 
-/// The series of this stage, by name, for [`crate::check::Count`].
+/// The series of this stage, by name, for [`crate::measure::Count`].
 pub const SERIES: &[&str] = &["TokenBucket", "AtomicTokenBucket"];
 
 pub(super) fn run<F: TokenBucketFamily, R: TokenBucketFamily>(ctx: &mut Ctx) {
