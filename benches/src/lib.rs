@@ -4,31 +4,63 @@
 //! binary `lru-learner` times the learner's crate, the reference and the lru peers; the binary
 //! `lru` times the reference and the peers only (`cargo kata bench lru --solution`). Every
 //! contender runs the same named workloads, defined once in `kata_suites::<kata>::workloads` and
-//! shared with the complexity stage, through criterion.
+//! shared with the complexity stage.
 //!
-//! Criterion does the statistics (warm-up, linear sampling, outlier classification, and in a
-//! full run its HTML report under `target/kata/bench/criterion`). We need the figure it ranks by,
-//! the median time per operation, inside this process: [`Harness::time`] times each sample through
-//! `iter_custom` and keeps the samples of the measurement phase (criterion calls the routine once
-//! per sample after its warm-up, so they are the last `sample_size` calls), whose median per
-//! operation is criterion's own median estimate.
+//! # Rounds, not one contender after another
+//!
+//! A shared machine does not hold still: other processes come and go, the frequency moves, a
+//! neighbour fills the shared cache. Timing one contender for a few seconds and then the next
+//! (criterion's way, one function at a time) lets all of that land on one contender and not on
+//! the other: this harness used to, and the reference timed against itself came out anywhere
+//! between 0.55x and 1.02x. So every workload is a [`race`]: in each round, every contender runs
+//! one batch of about [`BATCH`], in an order drawn at random, each batch after half a batch
+//! untimed to bring its own data back into the caches. A round is a moment that every contender
+//! shared, and the ratios are taken round by round ([`kata_suites::bench::Ratio`]), with their
+//! spread, so that a tie is called a tie.
+//!
+//! Each contender's state (a cache filled to capacity, a bucket) is built afresh for every
+//! round from the workload's shared plan, untimed: see [`REBUILD_EVERY_ROUND`] for why.
+//!
+//! Batches are timed in CPU time ([`Subject::timed_steps`], [`Clock`]): the thread's
+//! ([`kata_suites::measure::thread_time`]), or for a contended workload its worker threads',
+//! so that time spent descheduled while other processes run does not count.
+//!
+//! # Instructions
+//!
+//! Time depends on the machine and its load; instructions do not. After the race, the binary runs
+//! itself once more under `valgrind --tool=callgrind` ([`count`]), which counts the instructions
+//! of a fixed number of operations of every contender on every single-threaded workload: a figure
+//! that is the same on a loaded machine and an idle one, and comparable between machines of one
+//! architecture. (It is not a stand-in for time: a cache miss costs one instruction and a hundred
+//! cycles. Callgrind runs one thread at a time, so it cannot see contention, and contended
+//! workloads are not counted.)
+//!
+//! # Criterion
+//!
+//! A full run (not `--quick`) also hands the learner's crate (or, with `--solution`, the
+//! reference) to criterion, workload by workload, for its statistics and HTML report under
+//! `target/kata/bench/criterion`, and its comparison with the previous run of the same crate: the
+//! place to see whether your last change made your own crate faster. Ranks never come from it.
 //!
 //! Peers are graded on the kata's examples and properties in process before they are timed; one
 //! that fails is still timed, but marked, with the check it fails and the semantic difference that
 //! explains it, so that nobody compares unlike with like without knowing it.
 //!
 //! The binary writes a [`kata_suites::bench::Summary`] as JSON to `--out`; progress goes to
-//! stderr, criterion's own report to stdout (the CLI keeps it in a log file).
+//! stderr, criterion's own report to stdout (the CLI keeps both in a log).
 
-use std::cell::RefCell;
+use std::any::Any;
 use std::io::Write;
-use std::path::PathBuf;
-use std::rc::Rc;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::Criterion;
 use kata_suites::bench::{self, Contender, Role, Summary, Timing, WorkloadTimings};
-use kata_suites::measure::Spec;
+use kata_suites::measure::{thread_time, SplitMix64};
+
+pub use kata_suites::measure::Spec;
 
 #[cfg(feature = "lru")]
 pub mod lru;
@@ -36,24 +68,62 @@ pub mod lru;
 pub mod token_bucket;
 
 /// What the CLI asked for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Args {
-    /// Short warm-up and measurement: about a second per contender and workload.
+    /// Fewer rounds, and no criterion report.
     pub quick: bool,
     /// Only these workloads (all when empty).
     pub workloads: Vec<String>,
     /// Where the JSON summary goes.
     pub out: PathBuf,
-    /// Seed of the workloads' random traces.
+    /// Seed of the workloads' random traces and of the order of contenders in each round.
     pub seed: u64,
+    /// Rounds per workload (default [`QUICK_ROUNDS`] or [`FULL_ROUNDS`]).
+    pub rounds: Option<usize>,
+    /// Add the self-test's contenders: the reference a second time, and the reference doing half
+    /// as much work again.
+    pub selftest: bool,
+    /// Do not count instructions.
+    pub no_count: bool,
+    /// Internal: run as the child [`count`] starts under callgrind.
+    pub count_child: bool,
 }
 
 /// The seed of the workload traces when none is given: the same traces in every run, so that
 /// ratios from different runs and machines compare.
 pub const DEFAULT_SEED: u64 = 0xBE4C_5EED;
 
+/// Rounds per workload of a `--quick` run.
+pub const QUICK_ROUNDS: usize = 21;
+
+/// Rounds per workload of a full run.
+pub const FULL_ROUNDS: usize = 61;
+
+/// Each timed batch is sized to take about this long.
+pub const BATCH: Duration = Duration::from_millis(4);
+
+/// Whether every contender's state is built afresh for every round (from the workload's shared
+/// plan, untimed) rather than once per run. Two caches filled the same way are not equally fast
+/// for their whole life: where their memory lands (which physical pages, so which sets of the
+/// shared caches they compete for) stays fixed while they live and differs between two
+/// allocations. Timed on one allocation each, the reference against itself came out 0.81x
+/// (0.80-0.81) on `scan` in one process and 0.95x-0.99x in three others, tight intervals in a
+/// direction that changes from run to run, which no number of rounds averages out. Rebuilt every
+/// round, each contender is measured over as many placements as rounds, and the same runs give
+/// 0.96x-1.03x, every interval across 1. (Age does not matter: a cache run for a million
+/// operations before every batch timed the same as a fresh one, within 2 %.)
+pub const REBUILD_EVERY_ROUND: bool = true;
+
+/// Operations whose instructions are counted per contender and workload, after
+/// [`COUNT_WARMUP`] uncounted ones.
+pub const COUNT_OPS: u64 = 1 << 15;
+
+/// Operations run before counting starts.
+pub const COUNT_WARMUP: u64 = 1 << 12;
+
 impl Args {
-    /// Parses `--out FILE [--quick] [--workload NAME]... [--seed N]`.
+    /// Parses `--out FILE [--quick] [--workload NAME]... [--seed N] [--rounds N] [--selftest]
+    /// [--no-count]`.
     ///
     /// # Errors
     ///
@@ -64,16 +134,32 @@ impl Args {
             workloads: Vec::new(),
             out: PathBuf::new(),
             seed: DEFAULT_SEED,
+            rounds: None,
+            selftest: false,
+            no_count: false,
+            count_child: false,
         };
         while let Some(flag) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
             match flag.as_str() {
                 "--quick" => parsed.quick = true,
+                "--selftest" => parsed.selftest = true,
+                "--no-count" => parsed.no_count = true,
+                "--count-child" => parsed.count_child = true,
                 "--workload" => parsed.workloads.push(value()?),
                 "--out" => parsed.out = PathBuf::from(value()?),
                 "--seed" => {
                     let v = value()?;
                     parsed.seed = v.parse().map_err(|_| format!("bad seed `{v}`"))?;
+                }
+                "--rounds" => {
+                    let v = value()?;
+                    parsed.rounds = Some(
+                        v.parse()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or_else(|| format!("bad number of rounds `{v}`"))?,
+                    );
                 }
                 // `cargo bench` passes `--bench`; accepted so that the binaries also run that way.
                 "--bench" => {}
@@ -85,132 +171,509 @@ impl Args {
         }
         Ok(parsed)
     }
-}
 
-/// Runs criterion over contenders and workloads and collects the [`Summary`].
-pub struct Harness {
-    criterion: Criterion,
-    args: Args,
-    summary: Summary,
-}
-
-impl Harness {
-    /// A harness for `kata` configured by `args`.
-    pub fn new(kata: &str, args: Args) -> Harness {
-        let criterion = if args.quick {
-            Criterion::default()
-                .warm_up_time(Duration::from_millis(300))
-                .measurement_time(Duration::from_millis(900))
-                .sample_size(20)
-                .nresamples(10_000)
-                .without_plots()
+    /// The rounds per workload.
+    pub fn rounds(&self) -> usize {
+        self.rounds.unwrap_or(if self.quick {
+            QUICK_ROUNDS
         } else {
-            Criterion::default()
-        };
-        Harness {
-            criterion: criterion.with_output_color(false),
-            summary: Summary {
-                schema: bench::SCHEMA,
-                kata: kata.to_owned(),
-                mode: if args.quick { "quick" } else { "full" }.to_owned(),
-                contenders: Vec::new(),
-                workloads: Vec::new(),
-            },
-            args,
-        }
-    }
-
-    /// The seed of the workload traces.
-    pub fn seed(&self) -> u64 {
-        self.args.seed
+            FULL_ROUNDS
+        })
     }
 
     /// Whether the workload `name` was asked for.
     pub fn wants(&self, name: &str) -> bool {
-        self.args.workloads.is_empty() || self.args.workloads.iter().any(|w| w == name)
-    }
-
-    /// Registers a contender (before timing it).
-    pub fn contender(&mut self, contender: Contender) {
-        if contender.role == Role::Peer {
-            let verdict = if contender.correct {
-                "passed"
-            } else {
-                "failed"
-            };
-            progress(&format!("peer\t{}\t{verdict}", contender.name));
-        }
-        self.summary.contenders.push(contender);
-    }
-
-    /// Times `routine` as `contender` on workload `name`. `routine(iters)` runs `iters`
-    /// operations and returns how long they took.
-    pub fn time(
-        &mut self,
-        name: &str,
-        summary: &str,
-        contender: &str,
-        mut routine: impl FnMut(u64) -> Duration,
-    ) {
-        progress(&format!("start\t{name}\t{contender}"));
-        let samples: Rc<RefCell<Vec<(u64, Duration)>>> = Rc::default();
-        let kept = Rc::clone(&samples);
-        let mut group = self
-            .criterion
-            .benchmark_group(format!("{}/{name}", self.summary.kata));
-        group.bench_function(contender, |b| {
-            b.iter_custom(|iters| {
-                let took = routine(iters);
-                kept.borrow_mut().push((iters, took));
-                took
-            })
-        });
-        group.finish();
-        let samples = samples.borrow();
-        let n = sample_size(self.args.quick).min(samples.len());
-        let per_op: Vec<f64> = samples[samples.len() - n..]
-            .iter()
-            .map(|(iters, took)| took.as_nanos() as f64 / (*iters).max(1) as f64)
-            .collect();
-        let timing = Timing {
-            contender: contender.to_owned(),
-            median_ns: bench::median(&per_op),
-            min_ns: per_op.iter().copied().fold(f64::INFINITY, f64::min),
-            max_ns: per_op.iter().copied().fold(0.0, f64::max),
-            samples: n,
-        };
-        progress(&format!("done\t{name}\t{contender}\t{}", timing.median_ns));
-        match self.summary.workloads.iter_mut().find(|w| w.name == name) {
-            Some(w) => w.timings.push(timing),
-            None => self.summary.workloads.push(WorkloadTimings {
-                name: name.to_owned(),
-                summary: summary.to_owned(),
-                timings: vec![timing],
-            }),
-        }
-    }
-
-    /// Writes the summary to `--out` and exits.
-    pub fn finish(self) -> ! {
-        if self.summary.workloads.is_empty() {
-            eprintln!("kata-bench: no workload matched {:?}", self.args.workloads);
-            std::process::exit(3);
-        }
-        let json = serde_json::to_string_pretty(&self.summary).expect("serialisable");
-        if let Err(e) = std::fs::write(&self.args.out, json) {
-            eprintln!("kata-bench: cannot write {}: {e}", self.args.out.display());
-            std::process::exit(3);
-        }
-        std::process::exit(0);
+        self.workloads.is_empty() || self.workloads.iter().any(|w| w == name)
     }
 }
 
-fn sample_size(quick: bool) -> usize {
-    if quick {
-        20
-    } else {
-        100
+/// Something a workload runs: a cache filled to capacity with its trace, a bucket, a pool of
+/// threads around a shared bucket.
+pub trait Subject {
+    /// Runs the next `ops` operations.
+    fn steps(&mut self, ops: u64);
+
+    /// Runs the next `ops` operations and returns the CPU time they took: by default the calling
+    /// thread's ([`thread_time`]), so that time spent descheduled while other processes run does
+    /// not count. A subject whose operations run on threads of its own returns their CPU time
+    /// per thread ([`Clock::WorkersCpu`]).
+    fn timed_steps(&mut self, ops: u64) -> Duration {
+        let t = thread_time();
+        self.steps(ops);
+        thread_time().saturating_sub(t)
     }
+}
+
+/// What a workload's batches are timed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The calling thread's CPU time: for single-threaded workloads.
+    ThreadCpu,
+    /// The CPU time of the worker threads, summed and divided by their number: for contended
+    /// workloads. Not wall time: on a busy machine a descheduled worker stretches a batch's wall
+    /// time by a time slice or more (a contender once came out 215 times slower than itself that
+    /// way), while the CPU time spent contending stays what it was.
+    WorkersCpu,
+}
+
+impl Clock {
+    fn describe(self) -> &'static str {
+        match self {
+            Clock::ThreadCpu => "thread CPU time",
+            Clock::WorkersCpu => "the worker threads' CPU time, per thread",
+        }
+    }
+}
+
+/// A workload's shared plan (a trace, the keys to fill a cache with), built once per workload and
+/// run by every contender: each kata module knows its concrete type.
+pub type Plan = Arc<dyn Any + Send + Sync>;
+
+/// Builds one contender's [`Subject`] for a workload from its plan.
+pub type Make = fn(&Spec, &Plan) -> Box<dyn Subject>;
+
+/// How a workload is run: its plan, its clock, and whether callgrind can count it.
+pub struct Prepared {
+    /// The shared plan.
+    pub plan: Plan,
+    /// What its batches are timed with.
+    pub clock: Clock,
+    /// Whether it runs on one thread, so that callgrind counts what it costs.
+    pub countable: bool,
+}
+
+/// A peer crate as a kata module offers it: who it is, how to grade it, how to build it.
+pub struct PeerEntrant {
+    /// The catalogue's record.
+    pub peer: &'static kata_peers::Peer,
+    /// Grades it on the kata's examples and properties in process: a function of `kata-peers`,
+    /// not generic, so that the grading code is compiled there and not beside the timed loops
+    /// (see `kata_peers::lru::verdict`).
+    pub grade: fn(&str, u64) -> Option<kata_peers::Verdict>,
+    /// Builds it for a workload.
+    pub make: Make,
+}
+
+/// What a kata module gives the harness.
+pub struct KataBench {
+    /// The kata's name.
+    pub kata: &'static str,
+    /// Its workloads, in the order they run.
+    pub workloads: &'static [Spec],
+    /// Prepares a workload's plan from the seed.
+    pub prepare: fn(&Spec, u64) -> Result<Prepared, String>,
+    /// The learner's crate, when this binary has it.
+    pub learner: Option<Make>,
+    /// The reference.
+    pub reference: Make,
+    /// The peer crates.
+    pub peers: Vec<PeerEntrant>,
+}
+
+/// How an entrant's subject is built.
+#[derive(Clone, Copy)]
+enum Build {
+    /// By this function.
+    One(Make),
+    /// By this function, running one and a half operations for every one it is asked for: the
+    /// same code, on the same memory, doing 1.5 times the work.
+    Slower(Make),
+}
+
+/// One contender with the way its subject is built.
+struct Entrant {
+    contender: Contender,
+    build: Build,
+}
+
+impl Entrant {
+    fn make(&self, spec: &Spec, plan: &Plan) -> Box<dyn Subject> {
+        match self.build {
+            Build::One(make) => make(spec, plan),
+            Build::Slower(make) => Box::new(OneAndAHalf(make(spec, plan))),
+        }
+    }
+}
+
+/// The self-test's slower contender: asked for `n` operations, it runs `n + n / 2`.
+struct OneAndAHalf(Box<dyn Subject>);
+
+impl Subject for OneAndAHalf {
+    fn steps(&mut self, ops: u64) {
+        self.0.steps(ops + ops / 2);
+    }
+
+    fn timed_steps(&mut self, ops: u64) -> Duration {
+        self.0.timed_steps(ops + ops / 2)
+    }
+}
+
+/// The name of the self-test's second reference.
+pub const SELF_AGAIN: &str = "reference-again";
+
+/// The name of the self-test's slower contender.
+pub const SELF_SLOWER: &str = "reference-1.5x-work";
+
+/// A bench binary's whole run: grades the peers, races every contender on every workload asked
+/// for, counts instructions, and writes the summary; or, as the child of [`count`], counts.
+pub fn run(kata: KataBench) -> ! {
+    let args = args();
+    let entrants = entrants(&kata, &args);
+    if args.count_child {
+        count_child(&kata, &args, &entrants);
+    }
+    let mut summary = Summary {
+        schema: bench::SCHEMA,
+        kata: kata.kata.to_owned(),
+        mode: if args.quick { "quick" } else { "full" }.to_owned(),
+        contenders: entrants.iter().map(|e| e.contender.clone()).collect(),
+        workloads: Vec::new(),
+        instructions_note: None,
+    };
+    let mut criterion = (!args.quick).then(|| Criterion::default().with_output_color(false));
+    let mut order = SplitMix64::new(args.seed ^ 0x0D0E_0D0E);
+    for spec in kata.workloads.iter().filter(|s| args.wants(s.name)) {
+        let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
+        progress(&format!("workload\t{}\t{}", spec.name, args.rounds()));
+        let rounds_ns = race(spec, &prepared, &entrants, args.rounds(), &mut order);
+        progress(&format!("done\t{}", spec.name));
+        summary.workloads.push(WorkloadTimings {
+            name: spec.name.to_owned(),
+            summary: spec.summary.to_owned(),
+            clock: prepared.clock.describe().to_owned(),
+            timings: entrants
+                .iter()
+                .zip(rounds_ns)
+                .map(|(e, rounds_ns)| Timing {
+                    contender: e.contender.name.clone(),
+                    rounds_ns,
+                    instructions_per_op: None,
+                })
+                .collect(),
+        });
+        if let Some(c) = &mut criterion {
+            let own = entrants
+                .iter()
+                .find(|e| e.contender.role == Role::Learner)
+                .or_else(|| {
+                    entrants
+                        .iter()
+                        .find(|e| e.contender.role == Role::Reference)
+                })
+                .expect("a reference");
+            progress(&format!("criterion\t{}\t{}", spec.name, own.contender.name));
+            with_criterion(c, kata.kata, spec, &prepared, own);
+        }
+    }
+    if summary.workloads.is_empty() {
+        fail(&format!("no workload matched {:?}", args.workloads));
+    }
+    if args.no_count {
+        summary.instructions_note = Some("not counted (--no-count)".into());
+    } else {
+        match count(&args, &summary) {
+            Ok(counts) => {
+                for w in &mut summary.workloads {
+                    for t in &mut w.timings {
+                        t.instructions_per_op = counts
+                            .iter()
+                            .find(|c| c.workload == w.name && c.contender == t.contender)
+                            .map(|c| c.per_op);
+                    }
+                }
+            }
+            Err(why) => summary.instructions_note = Some(why),
+        }
+    }
+    let json = serde_json::to_string_pretty(&summary).expect("serialisable");
+    if let Err(e) = std::fs::write(&args.out, json) {
+        fail(&format!("cannot write {}: {e}", args.out.display()));
+    }
+    std::process::exit(0);
+}
+
+/// Every contender of this run, in table order: the learner's crate, the reference, the
+/// self-test's two (with `--selftest`), the peers (graded here, unless counting).
+fn entrants(kata: &KataBench, args: &Args) -> Vec<Entrant> {
+    let mut all = Vec::new();
+    if let Some(make) = kata.learner {
+        all.push(Entrant {
+            contender: learner(),
+            build: Build::One(make),
+        });
+    }
+    all.push(Entrant {
+        contender: reference(),
+        build: Build::One(kata.reference),
+    });
+    if args.selftest {
+        for (name, build) in [
+            (SELF_AGAIN, Build::One(kata.reference)),
+            (SELF_SLOWER, Build::Slower(kata.reference)),
+        ] {
+            all.push(Entrant {
+                contender: Contender {
+                    name: name.into(),
+                    role: Role::Selftest,
+                    version: None,
+                    correct: true,
+                    failure: None,
+                },
+                build,
+            });
+        }
+    }
+    for p in &kata.peers {
+        let contender = if args.count_child {
+            // Counting needs no verdict: the parent already has it.
+            peer(p.peer, &kata_peers::Verdict::Passed)
+        } else {
+            let verdict = (p.grade)(p.peer.name, PEER_SEED)
+                .unwrap_or_else(|| fail(&format!("no verdict for peer `{}`", p.peer.name)));
+            let c = peer(p.peer, &verdict);
+            progress(&format!(
+                "peer\t{}\t{}",
+                c.name,
+                if c.correct { "passed" } else { "failed" }
+            ));
+            c
+        };
+        all.push(Entrant {
+            contender,
+            build: Build::One(p.make),
+        });
+    }
+    all
+}
+
+/// One contender's lane in a race: its subject and its batch size.
+struct Lane {
+    subject: Box<dyn Subject>,
+    batch: u64,
+}
+
+/// A batch size that takes about [`BATCH`]: the subject's first operations, four times more each
+/// time, until one run takes that long.
+fn calibrate(subject: &mut dyn Subject) -> u64 {
+    let mut ops = 1u64;
+    loop {
+        let took = subject.timed_steps(ops);
+        if took >= BATCH || ops >= 1 << 26 {
+            let per_op = took.as_secs_f64().max(1e-9) / ops as f64;
+            return ((BATCH.as_secs_f64() / per_op) as u64).clamp(1, 1 << 26);
+        }
+        ops *= 4;
+    }
+}
+
+/// Races `entrants` on one workload for `rounds` rounds (see the crate documentation): the ns per
+/// operation of every entrant's batch in every round, entrant by entrant.
+fn race(
+    spec: &Spec,
+    prepared: &Prepared,
+    entrants: &[Entrant],
+    rounds: usize,
+    order: &mut SplitMix64,
+) -> Vec<Vec<f64>> {
+    let mut lanes: Vec<Lane> = entrants
+        .iter()
+        .map(|e| {
+            let mut subject = e.make(spec, &prepared.plan);
+            let batch = calibrate(&mut *subject);
+            for _ in 0..2 {
+                subject.steps(batch);
+            }
+            Lane { subject, batch }
+        })
+        .collect();
+    let mut ns: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); entrants.len()];
+    let mut turn: Vec<usize> = (0..entrants.len()).collect();
+    for round in 0..rounds {
+        // Fisher-Yates, from the seeded generator.
+        for i in (1..turn.len()).rev() {
+            turn.swap(i, order.below(i as u64 + 1) as usize);
+        }
+        for &i in &turn {
+            let lane = &mut lanes[i];
+            if REBUILD_EVERY_ROUND {
+                lane.subject = entrants[i].make(spec, &prepared.plan);
+            }
+            lane.subject.steps((lane.batch / 2).max(1));
+            let took = lane.subject.timed_steps(lane.batch);
+            ns[i].push((took.as_nanos() as f64 / lane.batch as f64).max(0.01));
+        }
+        progress(&format!("round\t{}\t{}\t{rounds}", spec.name, round + 1));
+    }
+    ns
+}
+
+/// Hands one entrant to criterion on one workload, for its report.
+fn with_criterion(c: &mut Criterion, kata: &str, spec: &Spec, prepared: &Prepared, e: &Entrant) {
+    let mut subject = e.make(spec, &prepared.plan);
+    let mut group = c.benchmark_group(format!("{kata}/{}", spec.name));
+    group.bench_function(&e.contender.name, |b| {
+        b.iter_custom(|iters| subject.timed_steps(iters))
+    });
+    group.finish();
+}
+
+/// One counted figure: instructions per operation of `contender` on `workload`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Counted {
+    /// The workload.
+    pub workload: String,
+    /// The contender.
+    pub contender: String,
+    /// Instructions per operation.
+    pub per_op: f64,
+}
+
+/// The function callgrind counts inside (`--toggle-collect`) and dumps after (`--dump-after`):
+/// one call per contender and workload, so each dump holds exactly one contender's operations.
+#[inline(never)]
+pub fn kata_bench_counted_ops(subject: &mut dyn Subject, ops: u64) {
+    subject.steps(std::hint::black_box(ops));
+}
+
+/// The child's side of [`count`]: runs [`COUNT_OPS`] operations of every entrant on every
+/// countable workload asked for, each inside [`kata_bench_counted_ops`], and writes the order of
+/// the calls to `--out`.
+fn count_child(kata: &KataBench, args: &Args, entrants: &[Entrant]) -> ! {
+    let mut calls: Vec<(String, String)> = Vec::new();
+    for spec in kata.workloads.iter().filter(|s| args.wants(s.name)) {
+        let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
+        if !prepared.countable {
+            continue;
+        }
+        for e in entrants {
+            let mut subject = e.make(spec, &prepared.plan);
+            subject.steps(COUNT_WARMUP);
+            kata_bench_counted_ops(&mut *subject, COUNT_OPS);
+            calls.push((spec.name.to_owned(), e.contender.name.clone()));
+        }
+    }
+    let json = serde_json::to_string(&calls).expect("serialisable");
+    if let Err(e) = std::fs::write(&args.out, json) {
+        fail(&format!("cannot write {}: {e}", args.out.display()));
+    }
+    std::process::exit(0);
+}
+
+/// Counts instructions per operation of every contender on every countable workload of `summary`:
+/// runs this binary again under callgrind as a counting child, and reads one dump per call of
+/// [`kata_bench_counted_ops`].
+///
+/// # Errors
+///
+/// Why nothing was counted (valgrind is not installed, say), in words for the table's footnote.
+pub fn count(args: &Args, summary: &Summary) -> Result<Vec<Counted>, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("not counted: {e}"))?;
+    let dir = args.out.with_extension("callgrind");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("not counted: {}: {e}", dir.display()))?;
+    let order = dir.join("order.json");
+    let mut cmd = Command::new("valgrind");
+    cmd.arg("--tool=callgrind")
+        .arg(format!(
+            "--callgrind-out-file={}",
+            dir.join("callgrind.out").display()
+        ))
+        .args([
+            "--collect-atstart=no",
+            "--toggle-collect=kata_bench::kata_bench_counted_ops",
+            "--dump-after=kata_bench::kata_bench_counted_ops",
+        ])
+        .arg(&exe)
+        .args(["--count-child", "--out"])
+        .arg(&order)
+        .args(["--seed", &args.seed.to_string()]);
+    for w in &summary.workloads {
+        cmd.args(["--workload", &w.name]);
+    }
+    if args.selftest {
+        cmd.arg("--selftest");
+    }
+    progress("count\tstart");
+    let output = cmd.output();
+    progress("count\tdone");
+    let out = match output {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(
+                "not counted: valgrind is not installed (instructions per operation \
+                 need `valgrind --tool=callgrind`; on Debian or Ubuntu: apt-get install valgrind)"
+                    .into(),
+            )
+        }
+        Err(e) => return Err(format!("not counted: cannot run valgrind: {e}")),
+    };
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(6).collect();
+        return Err(format!(
+            "not counted: the counting run under callgrind failed ({}): {}",
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        ));
+    }
+    let calls: Vec<(String, String)> = std::fs::read(&order)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or("not counted: the counting run wrote no order of calls")?;
+    let dumps = read_dumps(&dir)?;
+    if dumps.len() < calls.len() {
+        return Err(format!(
+            "not counted: {} calls but {} callgrind dumps",
+            calls.len(),
+            dumps.len()
+        ));
+    }
+    Ok(calls
+        .into_iter()
+        .zip(dumps)
+        .map(|((workload, contender), total)| Counted {
+            workload,
+            contender,
+            per_op: total as f64 / COUNT_OPS as f64,
+        })
+        .collect())
+}
+
+/// The instruction totals of callgrind's numbered dumps in `dir` (`callgrind.out.1`, `.2`, ...),
+/// in order. Each dump file has a `summary: <Ir>` line (older versions: `totals:`).
+fn read_dumps(dir: &Path) -> Result<Vec<u64>, String> {
+    let mut numbered: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(|e| format!("not counted: {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?;
+            let n = name.strip_prefix("callgrind.out.")?.parse().ok()?;
+            Some((n, p))
+        })
+        .collect();
+    numbered.sort();
+    numbered
+        .iter()
+        .map(|(_, p)| {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("not counted: {e}"))?;
+            dump_total(&text).ok_or_else(|| {
+                format!(
+                    "not counted: no instruction total in callgrind dump {}",
+                    p.display()
+                )
+            })
+        })
+        .collect()
+}
+
+/// The instruction total of one callgrind dump.
+fn dump_total(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+        })
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
 
 /// A line of progress on stderr, for the CLI ([`bench::PROGRESS_PREFIX`]).
@@ -219,48 +682,15 @@ pub fn progress(line: &str) {
     let _ = writeln!(e, "{}{line}", bench::PROGRESS_PREFIX);
 }
 
-/// Parses the process's arguments, or exits with a message.
-pub fn args() -> Args {
-    Args::parse(std::env::args().skip(1)).unwrap_or_else(|e| {
-        eprintln!("kata-bench: {e}");
-        std::process::exit(3);
-    })
+/// Exits with a message (status 3).
+pub fn fail(message: &str) -> ! {
+    eprintln!("kata-bench: {message}");
+    std::process::exit(3);
 }
 
-/// Times one contender on one workload, under the name given.
-pub type TimeOne = fn(&mut Harness, &Spec, &str);
-
-/// A bench binary's whole run: registers the learner's crate (when this binary has it), the
-/// reference and the peers (`peers` grades each in process), then times every contender on every
-/// workload asked for, workload by workload, and writes the summary.
-pub fn run(
-    kata: &str,
-    workloads: &[Spec],
-    learner: Option<TimeOne>,
-    reference: TimeOne,
-    peers: fn() -> Vec<(Contender, TimeOne)>,
-) -> ! {
-    let mut h = Harness::new(kata, args());
-    let mut contenders: Vec<(String, TimeOne)> = Vec::new();
-    if let Some(time) = learner {
-        h.contender(self::learner());
-        contenders.push(("yours".into(), time));
-    }
-    h.contender(self::reference());
-    contenders.push(("reference".into(), reference));
-    for (contender, time) in peers() {
-        contenders.push((contender.name.clone(), time));
-        h.contender(contender);
-    }
-    for spec in workloads {
-        if !h.wants(spec.name) {
-            continue;
-        }
-        for (name, time) in &contenders {
-            time(&mut h, spec, name);
-        }
-    }
-    h.finish()
+/// Parses the process's arguments, or exits with a message.
+pub fn args() -> Args {
+    Args::parse(std::env::args().skip(1)).unwrap_or_else(|e| fail(&e))
 }
 
 /// The contender record of the learner's crate (graded by the CLI before it is timed).
@@ -305,14 +735,14 @@ pub fn peer(peer: &kata_peers::Peer, verdict: &kata_peers::Verdict) -> Contender
 /// run (the learner's crate is the one graded with fresh seeds).
 pub const PEER_SEED: u64 = kata_suites::runner::DEFAULT_SEED;
 
-/// Times `iters` calls of `step`.
-#[inline]
-pub fn time_steps(iters: u64, mut step: impl FnMut()) -> Duration {
-    let start = std::time::Instant::now();
-    for _ in 0..iters {
-        step();
-    }
-    start.elapsed()
+/// The concrete plan behind a [`Plan`].
+///
+/// # Panics
+///
+/// When the plan is of another type: a kata module's own mistake.
+pub fn plan_of<T: 'static>(plan: &Plan) -> &T {
+    plan.downcast_ref::<T>()
+        .expect("a workload's plan is of the type its kata module made")
 }
 
 #[cfg(test)]
@@ -333,11 +763,15 @@ mod tests {
             "scan",
             "--seed",
             "7",
+            "--rounds",
+            "5",
+            "--selftest",
         ])
         .unwrap();
-        assert!(a.quick);
+        assert!(a.quick && a.selftest && !a.no_count && !a.count_child);
         assert_eq!(a.workloads, ["scan"]);
-        assert_eq!(a.seed, 7);
+        assert_eq!((a.seed, a.rounds()), (7, 5));
+        assert_eq!(parse(&["--out", "x"]).unwrap().rounds(), FULL_ROUNDS);
         assert!(parse(&["--quick"]).unwrap_err().contains("--out"));
         assert!(parse(&["--out", "x", "--fast"])
             .unwrap_err()
@@ -345,5 +779,63 @@ mod tests {
         assert!(parse(&["--out", "x", "--seed", "z"])
             .unwrap_err()
             .contains("bad seed"));
+        assert!(parse(&["--out", "x", "--rounds", "0"])
+            .unwrap_err()
+            .contains("bad number of rounds"));
+    }
+
+    /// A subject that spins `cost` times per operation and counts its operations.
+    struct Spin {
+        cost: u64,
+        ops: u64,
+    }
+
+    impl Subject for Spin {
+        fn steps(&mut self, ops: u64) {
+            let mut x = 0u64;
+            for _ in 0..ops * self.cost {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+            self.ops += ops;
+        }
+    }
+
+    /// A subject that only counts the operations it was asked for.
+    struct Tally(std::rc::Rc<std::cell::Cell<u64>>);
+
+    impl Subject for Tally {
+        fn steps(&mut self, ops: u64) {
+            self.0.set(self.0.get() + ops);
+        }
+    }
+
+    #[test]
+    fn the_slower_self_test_contender_does_one_and_a_half_times_the_work() {
+        let ran = std::rc::Rc::default();
+        let mut s = OneAndAHalf(Box::new(Tally(std::rc::Rc::clone(&ran))));
+        s.steps(100);
+        s.steps(10);
+        assert_eq!(ran.get(), 165);
+        // Timed through the inner subject's own clock (a contended subject's is its workers').
+        s.timed_steps(20);
+        assert_eq!(ran.get(), 195);
+    }
+
+    #[test]
+    fn a_dump_total_is_read_from_summary_or_totals() {
+        assert_eq!(dump_total("events: Ir\nsummary: 12345\n"), Some(12345));
+        assert_eq!(dump_total("events: Ir\ntotals: 77 0\n"), Some(77));
+        assert_eq!(dump_total("events: Ir\n"), None);
+    }
+
+    #[test]
+    fn calibration_sizes_a_batch_to_about_the_batch_time() {
+        let mut s = Spin { cost: 50, ops: 0 };
+        let batch = calibrate(&mut s);
+        let took = s.timed_steps(batch);
+        assert!(
+            took > BATCH / 4 && took < BATCH * 4,
+            "{batch} ops took {took:?}"
+        );
     }
 }

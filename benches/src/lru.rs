@@ -2,11 +2,11 @@
 //! workloads of `kata_suites::lru::workloads`, each on a cache of `BENCH_CAPACITY` `u64 -> u64`
 //! entries filled before timing.
 
-use kata_suites::bench::Contender;
-use kata_suites::lru::workloads::{Prepared, Spec, BENCH, BENCH_CAPACITY};
+use kata_core::lru::Cache;
+use kata_suites::lru::workloads::{Plan, Prepared, BENCH, BENCH_CAPACITY};
 use kata_suites::lru::LruFamily;
 
-use crate::{time_steps, Harness, PEER_SEED};
+use crate::{plan_of, Clock, KataBench, PeerEntrant, Spec, Subject};
 
 kata_suites::lru_family!(
     /// The reference `lru`.
@@ -18,54 +18,61 @@ kata_suites::lru_family!(
     Learner => lru_kata
 );
 
-/// Times family `F` as `name` on workload `spec`.
-fn time_one<F: LruFamily>(h: &mut Harness, spec: &Spec, name: &str) {
-    let mut prepared =
-        match Prepared::<F::Cache<u64, u64>>::new(spec.name, BENCH_CAPACITY, h.seed()) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("kata-bench: {e}");
-                std::process::exit(3);
-            }
-        };
-    h.time(spec.name, spec.summary, name, |iters| {
-        time_steps(iters, || prepared.step())
-    });
+impl<C: Cache<u64, u64>> Subject for Prepared<C> {
+    fn steps(&mut self, ops: u64) {
+        for _ in 0..ops {
+            self.step();
+        }
+    }
 }
 
-type TimeOne = crate::TimeOne;
+/// The plan of workload `spec` at the bench capacity: one trace and fill for every contender.
+fn prepare(spec: &Spec, seed: u64) -> Result<crate::Prepared, String> {
+    Ok(crate::Prepared {
+        plan: std::sync::Arc::new(Plan::new(spec.name, BENCH_CAPACITY, seed)?),
+        clock: Clock::ThreadCpu,
+        countable: true,
+    })
+}
 
-/// The peer crates, each graded in process, with the function that times it.
-fn peers() -> Vec<(Contender, TimeOne)> {
-    use kata_peers::grade::grade_lru;
-    use kata_peers::lru::*;
-    let mut all = Vec::new();
-    for p in PEERS {
-        let (verdict, time) = match p.name {
-            "lru" => (
-                grade_lru::<LruCrateFamily<Reference>, Reference>(PEER_SEED),
-                time_one::<LruCrateFamily<Reference>> as TimeOne,
-            ),
-            "schnellru" => (
-                grade_lru::<SchnellruFamily<Reference>, Reference>(PEER_SEED),
-                time_one::<SchnellruFamily<Reference>> as TimeOne,
-            ),
-            "quick_cache" => (
-                grade_lru::<QuickCacheFamily<Reference>, Reference>(PEER_SEED),
-                time_one::<QuickCacheFamily<Reference>> as TimeOne,
-            ),
-            other => unreachable!("peer `{other}` has no family here"),
-        };
-        all.push((crate::peer(p, &verdict), time));
+/// A cache of family `F` filled as the plan says.
+fn make<F: LruFamily>(_: &Spec, plan: &crate::Plan) -> Box<dyn Subject> {
+    match Prepared::<F::Cache<u64, u64>>::on(plan_of::<Plan>(plan)) {
+        Ok(p) => Box::new(p),
+        Err(e) => crate::fail(&format!("lru: {e}")),
     }
-    all
+}
+
+/// The peer crates, each with the function that grades it and the one that builds it.
+fn peers() -> Vec<PeerEntrant> {
+    use kata_peers::lru::*;
+    PEERS
+        .iter()
+        .map(|p| PeerEntrant {
+            peer: p,
+            grade: verdict,
+            make: match p.name {
+                "lru" => make::<LruCrateFamily<Reference>>,
+                "schnellru" => make::<SchnellruFamily<Reference>>,
+                "quick_cache" => make::<QuickCacheFamily<Reference>>,
+                other => unreachable!("peer `{other}` has no family here"),
+            },
+        })
+        .collect()
 }
 
 /// The bench binary's entry point.
 pub fn main() -> ! {
     #[cfg(feature = "lru-learner")]
-    let learner = Some(time_one::<Learner> as TimeOne);
+    let learner = Some(make::<Learner> as crate::Make);
     #[cfg(not(feature = "lru-learner"))]
     let learner = None;
-    crate::run("lru", BENCH, learner, time_one::<Reference>, peers)
+    crate::run(KataBench {
+        kata: "lru",
+        workloads: BENCH,
+        prepare,
+        learner,
+        reference: make::<Reference>,
+        peers: peers(),
+    })
 }

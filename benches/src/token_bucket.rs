@@ -1,12 +1,14 @@
 //! `cargo kata bench token-bucket`: the learner's buckets, the reference and the peer crates on
 //! the workloads of `kata_suites::token_bucket::workloads`, reading the real monotonic clock.
 
+use std::time::Duration;
+
 use kata_core::clock::MonotonicClock;
-use kata_suites::bench::Contender;
-use kata_suites::token_bucket::workloads::{Contended, Spec, Uncontended, BENCH};
+use kata_core::token_bucket::{ConcurrentRateLimiter, RateLimiter};
+use kata_suites::token_bucket::workloads::{Contended, Uncontended, BENCH};
 use kata_suites::token_bucket::TokenBucketFamily;
 
-use crate::{time_steps, Harness, PEER_SEED};
+use crate::{Clock, KataBench, PeerEntrant, Spec, Subject};
 
 kata_suites::token_bucket_family!(
     /// The reference `token-bucket`.
@@ -18,55 +20,83 @@ kata_suites::token_bucket_family!(
     Learner => token_bucket_kata
 );
 
-/// Times family `F` as `name` on workload `spec`.
-fn time_one<F: TokenBucketFamily>(h: &mut Harness, spec: &Spec, name: &str) {
-    match spec.name {
-        "uncontended" => {
-            let mut w = Uncontended::<F::Bucket<MonotonicClock>>::new();
-            h.time(spec.name, spec.summary, name, |iters| {
-                time_steps(iters, || w.step())
-            });
-        }
-        "contended-2-threads" => {
-            let mut w = Contended::<F::Atomic<MonotonicClock>>::new(2);
-            h.time(spec.name, spec.summary, name, |iters| w.time(iters));
-        }
-        other => {
-            eprintln!("kata-bench: no token-bucket workload named `{other}`");
-            std::process::exit(3);
+impl<B: RateLimiter<MonotonicClock>> Subject for Uncontended<B> {
+    fn steps(&mut self, ops: u64) {
+        for _ in 0..ops {
+            self.step();
         }
     }
 }
 
-type TimeOne = crate::TimeOne;
-
-/// The peer crates, each graded in process, with the function that times it.
-fn peers() -> Vec<(Contender, TimeOne)> {
-    use kata_peers::grade::grade_token_bucket;
-    use kata_peers::token_bucket::*;
-    let mut all = Vec::new();
-    for p in PEERS {
-        let (verdict, time) = match p.name {
-            "governor" => (
-                grade_token_bucket::<GovernorFamily, Reference>(PEER_SEED),
-                time_one::<GovernorFamily> as TimeOne,
-            ),
-            "ratelimit" => (
-                grade_token_bucket::<RatelimitFamily, Reference>(PEER_SEED),
-                time_one::<RatelimitFamily> as TimeOne,
-            ),
-            other => unreachable!("peer `{other}` has no family here"),
-        };
-        all.push((crate::peer(p, &verdict), time));
+impl<B: ConcurrentRateLimiter<MonotonicClock> + 'static> Subject for Contended<B> {
+    /// `ops` calls on every thread at once.
+    fn steps(&mut self, ops: u64) {
+        self.time(ops);
     }
-    all
+
+    /// The workers' CPU time, per thread: a batch's ns per operation is then the CPU time of one
+    /// `try_acquire(1)` under contention.
+    fn timed_steps(&mut self, ops: u64) -> Duration {
+        self.time(ops).cpu / u32::try_from(self.threads()).unwrap_or(u32::MAX)
+    }
+}
+
+/// The token buckets need no shared plan: each contender's bucket is built full.
+fn prepare(spec: &Spec, _: u64) -> Result<crate::Prepared, String> {
+    let contended = match spec.name {
+        "uncontended" => false,
+        "contended-2-threads" => true,
+        other => return Err(format!("no token-bucket workload named `{other}`")),
+    };
+    Ok(crate::Prepared {
+        plan: std::sync::Arc::new(()),
+        clock: if contended {
+            Clock::WorkersCpu
+        } else {
+            Clock::ThreadCpu
+        },
+        countable: !contended,
+    })
+}
+
+/// A bucket of family `F` for workload `spec`.
+fn make<F: TokenBucketFamily>(spec: &Spec, _: &crate::Plan) -> Box<dyn Subject> {
+    if spec.name == "contended-2-threads" {
+        Box::new(Contended::<F::Atomic<MonotonicClock>>::new(2))
+    } else {
+        Box::new(Uncontended::<F::Bucket<MonotonicClock>>::new())
+    }
+}
+
+/// The peer crates, each with the function that grades it and the one that builds it.
+fn peers() -> Vec<PeerEntrant> {
+    use kata_peers::token_bucket::*;
+    PEERS
+        .iter()
+        .map(|p| PeerEntrant {
+            peer: p,
+            grade: verdict,
+            make: match p.name {
+                "governor" => make::<GovernorFamily>,
+                "ratelimit" => make::<RatelimitFamily>,
+                other => unreachable!("peer `{other}` has no family here"),
+            },
+        })
+        .collect()
 }
 
 /// The bench binary's entry point.
 pub fn main() -> ! {
     #[cfg(feature = "token-bucket-learner")]
-    let learner = Some(time_one::<Learner> as TimeOne);
+    let learner = Some(make::<Learner> as crate::Make);
     #[cfg(not(feature = "token-bucket-learner"))]
     let learner = None;
-    crate::run("token-bucket", BENCH, learner, time_one::<Reference>, peers)
+    crate::run(KataBench {
+        kata: "token-bucket",
+        workloads: BENCH,
+        prepare,
+        learner,
+        reference: make::<Reference>,
+        peers: peers(),
+    })
 }

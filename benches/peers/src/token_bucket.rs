@@ -22,6 +22,23 @@ pub mod ratelimit;
 pub use self::governor::{GovernorBucket, GovernorClock};
 pub use self::ratelimit::{RatelimitBucket, RatelimitClock};
 
+kata_suites::token_bucket_family!(
+    /// The reference `token-bucket`: the yardstick the suite grades a peer against.
+    Reference => token_bucket_solution
+);
+
+/// The verdict of the peer named `name` on the kata's examples and properties, graded with
+/// `seed`; `None` for a name not in [`PEERS`]. Not generic, on purpose: see
+/// [`crate::lru::verdict`].
+pub fn verdict(name: &str, seed: u64) -> Option<crate::Verdict> {
+    use crate::grade::grade_token_bucket;
+    Some(match name {
+        "governor" => grade_token_bucket::<GovernorFamily, Reference>(seed),
+        "ratelimit" => grade_token_bucket::<RatelimitFamily, Reference>(seed),
+        _ => return None,
+    })
+}
+
 /// The `token-bucket` peers, in the order the bench tables list them.
 pub const PEERS: &[Peer] = &[
     Peer {

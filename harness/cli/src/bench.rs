@@ -4,20 +4,25 @@
 //! 1. The learner's crate is graded again on every stage with a fresh random seed (held-out
 //!    inputs). A crate that fails is not timed: it is a DNF, with the stage that failed.
 //! 2. The bench binary of the kata is built (`benches/`, binary `<kata>-learner`, or `<kata>` with
-//!    `--solution`) with the `bench` profile, and run: criterion times every contender on every
-//!    workload and the binary writes a summary ([`kata_suites::bench::Summary`]).
-//! 3. One ranked table per workload: median time per operation and the ratio to the reference
-//!    measured in the same run (machines differ; ratios travel). Peers that fail the kata's
-//!    checks are marked `†` with the reason.
+//!    `--solution`) with the `bench` profile, and run: it times every contender on every workload
+//!    in interleaved rounds, counts their instructions per operation under callgrind, and writes
+//!    a summary ([`kata_suites::bench::Summary`]; how and why: the `kata_bench` crate).
+//! 3. One ranked table per workload: median time per operation, the ratio to the reference with
+//!    its 95 % interval and what it means (faster, tie, slower), instructions per operation.
+//!    Ties share a rank ([`kata_suites::bench::ranks`]). Peers that fail the kata's checks are
+//!    marked `†` with the reason.
 //! 4. Unless `--no-record` (or `--solution`), the ratios become an entry on
 //!    `benches/leaderboards/<kata>.jsonl` ([`crate::leaderboard`]).
+//!
+//! `--self-test` adds two contenders that prove the ratios on this machine, now: the reference
+//! timed a second time (a tie) and the reference doing 1.5 times the work (slower).
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{bail, Context, Result};
 use kata_core::catalogue::{Kata, Stage};
-use kata_suites::bench::{Role, Summary};
+use kata_suites::bench::{ranks, Pace, Ratio, Role, Summary, Timing};
 
 use crate::build::{self, Built};
 use crate::grade::{self, Target};
@@ -28,7 +33,7 @@ use crate::workspace::Workspace;
 
 /// What `cargo kata bench` was asked to do.
 pub struct Options {
-    /// Short runs (about a second per contender and workload).
+    /// Fewer rounds, and no criterion report.
     pub quick: bool,
     /// Time the reference and the peers only; grade nothing, record nothing.
     pub solution: bool,
@@ -40,6 +45,10 @@ pub struct Options {
     pub no_record: bool,
     /// The seed of the held-out regrade (default: fresh).
     pub seed: Option<u64>,
+    /// Add the bench's self-test contenders (the reference again, and at 1.5 times the work).
+    pub self_test: bool,
+    /// Do not count instructions.
+    pub no_count: bool,
 }
 
 /// A seed no earlier run used: the graded crate cannot have been tuned to it.
@@ -97,9 +106,9 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         out.paint(BOLD, "Timing"),
         out.paint(BOLD, kata.name),
         if opts.quick {
-            "quick"
+            "quick: 21 rounds"
         } else {
-            "full criterion run"
+            "full: 61 rounds, and criterion's report"
         },
         if opts.solution {
             ": the reference and the peer crates"
@@ -140,8 +149,14 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(Stdio::piped());
-    if opts.quick {
-        cmd.arg("--quick");
+    for (on, flag) in [
+        (opts.quick, "--quick"),
+        (opts.self_test, "--selftest"),
+        (opts.no_count, "--no-count"),
+    ] {
+        if on {
+            cmd.arg(flag);
+        }
     }
     for w in &opts.workloads {
         cmd.args(["--workload", w]);
@@ -192,11 +207,12 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// Shows the bench binary's progress lines (one per contender and workload, its median when
-/// done) and keeps everything else it writes on stderr (criterion's own progress) in the log.
+/// Shows the bench binary's progress (a line per workload, with how long its rounds took, and one
+/// for counting instructions) and keeps everything else it writes on stderr (criterion's own
+/// progress) in the log.
 fn show_progress(out: &Out, stderr: impl std::io::Read, mut log: std::fs::File) {
     use std::io::{BufRead, Write};
-    let mut workload = String::new();
+    let mut started = std::time::Instant::now();
     for line in std::io::BufReader::new(stderr)
         .lines()
         .map_while(Result::ok)
@@ -206,21 +222,28 @@ fn show_progress(out: &Out, stderr: impl std::io::Read, mut log: std::fs::File) 
             continue;
         };
         let fields: Vec<&str> = msg.split('\t').collect();
+        let took =
+            |started: std::time::Instant| format!("{:.1} s", started.elapsed().as_secs_f64());
         match fields.as_slice() {
             ["peer", name, "failed"] => out.line(&format!(
                 "  {name}: fails the kata's checks; timed anyway, marked † below"
             )),
-            ["start", w, contender] => {
-                if *w != workload {
-                    out.line(&format!("  {}", out.paint(BOLD, w)));
-                    workload = (*w).to_owned();
-                }
-                out.print(&format!("    {contender:<16} ... "));
+            ["workload", w, rounds] => {
+                started = std::time::Instant::now();
+                out.print(&format!(
+                    "  {:<22} {rounds} interleaved rounds ... ",
+                    out.paint(BOLD, w)
+                ));
             }
-            ["done", _, _, median] => {
-                let median: f64 = median.parse().unwrap_or(f64::NAN);
-                out.line(&format!("{median:.2} ns/op"));
+            ["done", _] => out.line(&took(started)),
+            ["criterion", w, who] => {
+                out.line(&out.paint(DIM, &format!("    criterion's report on {who}, {w} ...")))
             }
+            ["count", "start"] => {
+                started = std::time::Instant::now();
+                out.print("  counting instructions per operation under callgrind ... ");
+            }
+            ["count", "done"] => out.line(&took(started)),
             _ => {}
         }
     }
@@ -251,24 +274,27 @@ fn entry(
 ) -> Result<Entry> {
     let mut workloads = Vec::new();
     for w in &summary.workloads {
-        let (Some(yours), Some(reference)) = (
-            summary.timing(&w.name, "yours"),
-            summary.timing(&w.name, "reference"),
-        ) else {
+        let (Some(yours), Some(reference)) = (w.timing("yours"), w.timing("reference")) else {
             bail!(
                 "the bench summary lacks your or the reference's time on {}",
                 w.name
             );
         };
+        let ratio = Ratio::between(&yours.rounds_ns, &reference.rounds_ns);
         workloads.push(WorkloadResult {
             name: w.name.clone(),
-            ratio: yours.median_ns / reference.median_ns,
-            ns_per_op: yours.median_ns,
-            reference_ns_per_op: reference.median_ns,
+            ratio: ratio.median,
+            ratio_low: Some(ratio.low),
+            ratio_high: Some(ratio.high),
+            ns_per_op: yours.median_ns(),
+            reference_ns_per_op: reference.median_ns(),
+            rounds: Some(yours.rounds_ns.len()),
+            instructions_per_op: yours.instructions_per_op,
+            reference_instructions_per_op: reference.instructions_per_op,
         });
     }
     Ok(Entry {
-        schema: 1,
+        schema: leaderboard::SCHEMA,
         kata: kata.name.to_owned(),
         who: opts
             .who
@@ -336,10 +362,13 @@ fn dnf(out: &Out, kata: &Kata, report: &results::Report) -> Vec<String> {
     ]
 }
 
-/// One ranked table per workload.
+/// One ranked table per workload: each contender's median ns/op, its ratio to the reference with
+/// the ratio's interval and what it means (faster, tie, slower), and its instructions per
+/// operation. Ranks come from [`ranks`]: ties share one, and rows are in rank order, then by
+/// median.
 fn print_tables(out: &Out, summary: &Summary) {
     for w in &summary.workloads {
-        let Some(reference) = summary.timing(&w.name, "reference") else {
+        let Some(reference) = w.timing("reference") else {
             continue;
         };
         out.line("");
@@ -349,44 +378,65 @@ fn print_tables(out: &Out, summary: &Summary) {
             out.paint(DIM, &w.summary)
         ));
         out.line(&format!(
-            "    {:<4} {:<16} {:>12} {:>9}",
-            "rank", "contender", "median ns/op", "ratio"
+            "    {:<4} {:<19} {:>9}  {:<25} {:>9} {:>7}",
+            "rank", "contender", "ns/op", "vs reference", "instr/op", "ratio"
         ));
-        let mut rows: Vec<_> = w.timings.iter().collect();
-        rows.sort_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
-        for (i, t) in rows.iter().enumerate() {
-            let c = summary.contenders.iter().find(|c| c.name == t.contender);
+        let ranks = ranks(&w.timings);
+        let mut rows: Vec<(usize, &Timing)> = ranks.into_iter().zip(&w.timings).collect();
+        rows.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.median_ns().total_cmp(&b.1.median_ns()))
+        });
+        for (rank, t) in rows {
+            let c = summary.contender(&t.contender);
             let dagger = if c.is_some_and(|c| !c.correct) {
                 " †"
             } else {
                 ""
             };
-            let ratio = t.median_ns / reference.median_ns;
-            let ratio_text = format!("{ratio:.2}x");
-            // Padded, then painted: `{:>9}` of a painted text counts its escape codes.
-            let style = match c.map(|c| c.role) {
-                Some(Role::Reference) => "",
-                _ if ratio_text == "1.00x" => "",
-                _ if ratio < 1.0 => GREEN,
-                _ => YELLOW,
-            };
-            let painted = if style.is_empty() {
-                crate::render::pad(&ratio_text, 9, Align::Right)
+            let is_reference = c.is_some_and(|c| c.role == Role::Reference);
+            let (vs, style) = if is_reference {
+                (String::new(), "")
             } else {
-                out.cell(style, &ratio_text, 9, Align::Right)
+                let ratio = Ratio::between(&t.rounds_ns, &reference.rounds_ns);
+                let pace = ratio.pace();
+                let style = match pace {
+                    Pace::Faster => GREEN,
+                    Pace::Tie => "",
+                    Pace::Slower => YELLOW,
+                };
+                (format!("{} {}", ratio.label(), pace.word()), style)
+            };
+            // Padded, then painted: `{:<25}` of a painted text counts its escape codes.
+            let vs = if style.is_empty() {
+                crate::render::pad(&vs, 25, Align::Left)
+            } else {
+                out.cell(style, &vs, 25, Align::Left)
             };
             let name = format!("{}{dagger}", t.contender);
             let name = if c.is_some_and(|c| c.role == Role::Learner) {
-                out.cell(BOLD, &name, 16, Align::Left)
+                out.cell(BOLD, &name, 19, Align::Left)
             } else {
-                crate::render::pad(&name, 16, Align::Left)
+                crate::render::pad(&name, 19, Align::Left)
+            };
+            let (instr, instr_ratio) = match (t.instructions_per_op, reference.instructions_per_op)
+            {
+                (Some(i), Some(r)) => (format!("{i:.0}"), format!("{:.2}x", i / r)),
+                _ => ("-".to_owned(), String::new()),
             };
             out.line(&format!(
-                "    {:<4} {name} {:>12.2} {painted}",
-                i + 1,
-                t.median_ns,
+                "    {rank:<4} {name} {:>9.2}  {vs} {instr:>9} {instr_ratio:>7}",
+                t.median_ns(),
             ));
         }
+        out.line(&out.paint(
+            DIM,
+            &format!(
+                "    {} rounds, timed on {}",
+                reference.rounds_ns.len(),
+                w.clock
+            ),
+        ));
     }
     let failing: Vec<_> = summary.contenders.iter().filter(|c| !c.correct).collect();
     if !failing.is_empty() {
@@ -402,10 +452,21 @@ fn print_tables(out: &Out, summary: &Summary) {
         }
     }
     out.line("");
+    let counted = match &summary.instructions_note {
+        Some(why) => format!("Instructions per operation: {why}."),
+        None => "instr/op: instructions per operation counted by callgrind (the same on any \
+                 load; not time: a cache miss is one instruction). Contended workloads are not \
+                 counted (callgrind runs one thread at a time)."
+            .to_owned(),
+    };
     out.line(&out.paint(
         DIM,
-        "  Ratios are to the reference in this run; within 0.95-1.05 read them as a tie (a shared \
-         machine moves medians by a few percent between runs).",
+        &format!(
+            "  Every contender ran one batch per round, in a random order, and ratios are taken \
+             round by round: the median, and in brackets its 95% interval. A difference counts \
+             only when the whole interval is beyond 5% (below 0.95x or above 1.05x); anything \
+             else is a tie, and ties share a rank. {counted}"
+        ),
     ));
 }
 
@@ -413,7 +474,7 @@ fn print_tables(out: &Out, summary: &Summary) {
 mod tests {
     use super::*;
     use crate::results::{Report, TestResult};
-    use kata_suites::bench::{Contender, Timing, WorkloadTimings};
+    use kata_suites::bench::{Contender, WorkloadTimings};
 
     fn lru() -> &'static Kata {
         kata_core::catalogue::find("lru").unwrap()
@@ -468,12 +529,13 @@ mod tests {
             correct: true,
             failure: None,
         };
-        let timing = |name: &str, median_ns| Timing {
+        // Eleven rounds around a median, each contender's noise its own.
+        let timing = |name: &str, median_ns: f64, instructions| Timing {
             contender: name.into(),
-            median_ns,
-            min_ns: median_ns,
-            max_ns: median_ns,
-            samples: 10,
+            rounds_ns: (0..11)
+                .map(|i| median_ns * (1.0 + 0.01 * ((i * 7 + name.len()) % 5) as f64 - 0.02))
+                .collect(),
+            instructions_per_op: instructions,
         };
         let summary = Summary {
             schema: kata_suites::bench::SCHEMA,
@@ -483,25 +545,50 @@ mod tests {
                 contender("yours", Role::Learner),
                 contender("reference", Role::Reference),
                 contender("lru", Role::Peer),
+                contender("quick", Role::Peer),
             ],
             workloads: vec![WorkloadTimings {
                 name: "read-heavy".into(),
                 summary: "Zipf".into(),
+                clock: "thread CPU time".into(),
                 timings: vec![
-                    timing("yours", 20.0),
-                    timing("reference", 30.0),
-                    timing("lru", 45.0),
+                    timing("yours", 20.0, Some(80.0)),
+                    timing("reference", 30.0, Some(100.0)),
+                    timing("lru", 45.0, Some(120.0)),
+                    timing("quick", 30.5, None),
                 ],
             }],
+            instructions_note: None,
         };
         let (plain, coloured) = (Out::buffer(false), Out::buffer(true));
         print_tables(&plain, &summary);
         print_tables(&coloured, &summary);
         let coloured = coloured.take();
         assert!(coloured.contains(GREEN) && coloured.contains(YELLOW));
-        assert_eq!(
-            anstream::adapter::strip_str(&coloured).to_string(),
-            plain.take()
+        let plain = plain.take();
+        assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), plain);
+        // Ranked: yours clearly first; the reference and `quick` (1.7 % apart) tied second;
+        // lru clearly last. The interval and the verdict are on every row but the reference's.
+        let rows: Vec<&str> = plain.lines().filter(|l| l.starts_with("    ")).collect();
+        let starts = |i: usize, rank: &str, name: &str| {
+            let cells: Vec<&str> = rows[i].split_whitespace().collect();
+            assert_eq!((cells[0], cells[1]), (rank, name), "{plain}");
+        };
+        starts(1, "1", "yours");
+        starts(2, "2", "reference");
+        starts(3, "2", "quick");
+        starts(4, "4", "lru");
+        assert!(
+            rows[1].contains("0.67x (0.") && rows[1].contains("faster"),
+            "{plain}"
+        );
+        assert!(
+            rows[3].contains("x (0.9") && rows[3].contains("tie"),
+            "{plain}"
+        );
+        assert!(
+            rows[4].contains("x (1.4") && rows[4].contains("slower") && rows[4].contains("1.20x"),
+            "{plain}"
         );
     }
 }

@@ -10,13 +10,13 @@
 //!   synced and renamed over the board, so a reader never sees half a line;
 //! - reading ([`read`]): every line that parses is an entry; every other line is reported with its
 //!   line number and skipped, never dropped from the file;
-//! - [`rank`] orders the entries of each workload and marks each person's best, and [`pace`] says
-//!   "faster", "even" or "slower" the same way for the terminal ([`term`]) and the page ([`html`]).
+//! - [`rank`] orders the entries of each workload and marks each person's best; an entry's
+//!   [`WorkloadResult::ratio`] says "faster", "tie" or "slower" the same way for the terminal
+//!   ([`term`]) and the page ([`html`]).
 
 mod html;
 mod term;
 
-use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -24,10 +24,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
+use kata_suites::bench::{Ratio, TIE_BAND};
 use serde::{Deserialize, Serialize};
 
-/// The version of the entry format; bumped on any incompatible change.
-pub const SCHEMA: u32 = 1;
+/// The version of the entry format; bumped on any incompatible change. Entries of schema 1
+/// (before ratios had intervals and instructions were counted) are still read: their ratio is a
+/// point, judged against the tie band alone.
+pub const SCHEMA: u32 = 2;
 
 /// One line of a board: one `cargo kata bench` run of a crate that passed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,13 +64,47 @@ pub struct Entry {
 pub struct WorkloadResult {
     /// The workload's name.
     pub name: String,
-    /// The learner's median divided by the reference's median, measured in the same run: below 1
-    /// is faster than the reference.
+    /// The median over the run's rounds of the learner's time divided by the reference's in the
+    /// same round: below 1 is faster than the reference.
     pub ratio: f64,
+    /// The low end of the ratio's 95 % interval (`None` in schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_low: Option<f64>,
+    /// The high end of the ratio's 95 % interval (`None` in schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_high: Option<f64>,
     /// The learner's median, nanoseconds per operation.
     pub ns_per_op: f64,
     /// The reference's median in the same run, nanoseconds per operation.
     pub reference_ns_per_op: f64,
+    /// How many rounds the figures are of (`None` in schema 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<usize>,
+    /// The learner's instructions per operation under callgrind (`None` when not counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions_per_op: Option<f64>,
+    /// The reference's instructions per operation in the same run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_instructions_per_op: Option<f64>,
+}
+
+impl WorkloadResult {
+    /// The ratio with its interval (a point for a schema-1 entry).
+    pub fn ratio(&self) -> Ratio {
+        match (self.ratio_low, self.ratio_high) {
+            (Some(low), Some(high)) => Ratio {
+                median: self.ratio,
+                low,
+                high,
+            },
+            _ => Ratio::point(self.ratio),
+        }
+    }
+
+    /// The learner's instructions per operation over the reference's, when both were counted.
+    pub fn instructions_ratio(&self) -> Option<f64> {
+        Some(self.instructions_per_op? / self.reference_instructions_per_op?)
+    }
 }
 
 /// The board of `kata` under the repository `root`: `benches/leaderboards/<kata>.jsonl`.
@@ -177,9 +214,9 @@ fn parse_line(line: &str) -> std::result::Result<Entry, String> {
     // about a field this version does not know.
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
         if let Some(s) = v.get("schema").and_then(|s| s.as_u64()) {
-            if s != u64::from(SCHEMA) {
+            if !(1..=u64::from(SCHEMA)).contains(&s) {
                 return Err(format!(
-                    "an entry of schema {s}; this cargo kata reads schema {SCHEMA}: \
+                    "an entry of schema {s}; this cargo kata reads schemas 1 to {SCHEMA}: \
                      update your clone (git pull)"
                 ));
             }
@@ -203,8 +240,8 @@ fn parse_line(line: &str) -> std::result::Result<Entry, String> {
 
 /// What [`append`] refuses to write and [`read`] refuses to rank.
 fn check(entry: &Entry) -> std::result::Result<(), String> {
-    if entry.schema != SCHEMA {
-        return Err(format!("schema {} (expected {SCHEMA})", entry.schema));
+    if !(1..=SCHEMA).contains(&entry.schema) {
+        return Err(format!("schema {} (expected 1 to {SCHEMA})", entry.schema));
     }
     if entry.kata.trim().is_empty() {
         return Err("empty `kata`".to_owned());
@@ -217,10 +254,18 @@ fn check(entry: &Entry) -> std::result::Result<(), String> {
     }
     for w in &entry.workloads {
         for (field, v) in [
-            ("ratio", w.ratio),
-            ("ns_per_op", w.ns_per_op),
-            ("reference_ns_per_op", w.reference_ns_per_op),
+            ("ratio", Some(w.ratio)),
+            ("ratio_low", w.ratio_low),
+            ("ratio_high", w.ratio_high),
+            ("ns_per_op", Some(w.ns_per_op)),
+            ("reference_ns_per_op", Some(w.reference_ns_per_op)),
+            ("instructions_per_op", w.instructions_per_op),
+            (
+                "reference_instructions_per_op",
+                w.reference_instructions_per_op,
+            ),
         ] {
+            let Some(v) = v else { continue };
             if !(v.is_finite() && v > 0.0) {
                 return Err(format!(
                     "workload `{}`: `{field}` is {v}, not a positive number",
@@ -376,49 +421,17 @@ impl Drop for Lock {
     }
 }
 
-/// How an entry compares with the reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pace {
-    /// Its ratio prints below 1.00x.
-    Faster,
-    /// Its ratio prints as 1.00x.
-    Even,
-    /// Its ratio prints above 1.00x.
-    Slower,
-}
-
-impl Pace {
-    /// `faster`, `even` or `slower`.
-    pub fn word(self) -> &'static str {
-        match self {
-            Pace::Faster => "faster",
-            Pace::Even => "even",
-            Pace::Slower => "slower",
-        }
-    }
-}
-
-/// A ratio as printed everywhere: two decimals and an `x`, e.g. `0.97x`.
-pub fn ratio_label(ratio: f64) -> String {
-    format!("{ratio:.2}x")
-}
-
-/// Faster, even or slower than the reference, judged on the ratio as [`ratio_label`] prints it:
-/// one that prints as `1.00x` is even, so the word never contradicts the figure next to it.
-pub fn pace(ratio: f64) -> Pace {
-    if ratio_label(ratio) == ratio_label(1.0) {
-        Pace::Even
-    } else if ratio < 1.0 {
-        Pace::Faster
-    } else {
-        Pace::Slower
-    }
+/// Whether ratio `a` is clearly below ratio `b`, for entries of different runs (no rounds in
+/// common to pair): their intervals do not overlap, and `a` is more than the tie band below `b`.
+pub fn clearly_faster(a: &Ratio, b: &Ratio) -> bool {
+    a.high < b.low && a.median * (1.0 + TIE_BAND) < b.median
 }
 
 /// One entry's place in a workload's ranking.
 #[derive(Debug)]
 pub struct Row<'a> {
-    /// 1-based; entries with the same ratio share a rank.
+    /// 1-based, in order of ratio: an entry shares the rank above unless the first entry of that
+    /// rank is [`clearly_faster`], so entries not clearly apart share a rank.
     pub rank: usize,
     /// The entry's line in the board.
     pub line: usize,
@@ -426,7 +439,9 @@ pub struct Row<'a> {
     pub entry: &'a Entry,
     /// Its result on this workload.
     pub result: &'a WorkloadResult,
-    /// Whether this is the best (first-ranked) entry of its `who` on this workload.
+    /// Whether this is the person's best on this workload: the best rank among their entries,
+    /// and among their entries of that rank (ties, inside the noise) the latest, their current
+    /// code, rather than whichever the noise put ahead.
     pub best: bool,
 }
 
@@ -435,7 +450,7 @@ pub struct Row<'a> {
 pub struct Block<'a> {
     /// The workload's name.
     pub workload: &'a str,
-    /// Lowest ratio first; equal ratios by lower ns/op, then earlier, then file order.
+    /// Lowest ratio first, then earlier, then file order.
     pub rows: Vec<Row<'a>>,
 }
 
@@ -469,18 +484,34 @@ pub fn rank(entries: &[(usize, Entry)]) -> Vec<Block<'_>> {
                 a.result
                     .ratio
                     .total_cmp(&b.result.ratio)
-                    .then(a.result.ns_per_op.total_cmp(&b.result.ns_per_op))
                     .then_with(|| a.entry.when.cmp(&b.entry.when))
                     .then(a.line.cmp(&b.line))
             });
-            let mut seen = HashSet::new();
-            for i in 0..rows.len() {
-                rows[i].rank = if i > 0 && rows[i].result.ratio == rows[i - 1].result.ratio {
-                    rows[i - 1].rank
-                } else {
-                    i + 1
+            // As in a bench's table (`kata_suites::bench::ranks`): a new rank starts only at an
+            // entry clearly slower than the first entry of the rank above.
+            let mut leader: Option<(Ratio, usize)> = None;
+            for (position, row) in rows.iter_mut().enumerate() {
+                let ratio = row.result.ratio();
+                row.rank = match leader {
+                    Some((first, rank)) if !clearly_faster(&first, &ratio) => rank,
+                    _ => {
+                        leader = Some((ratio, position + 1));
+                        position + 1
+                    }
                 };
-                rows[i].best = seen.insert(rows[i].entry.who.as_str());
+            }
+            // Each person's best: their lowest rank, and the latest of their entries there.
+            let mut best: Vec<(&str, usize, usize)> = Vec::new(); // (who, rank, row index)
+            for (i, r) in rows.iter().enumerate() {
+                let who = r.entry.who.as_str();
+                match best.iter_mut().find(|(w, _, _)| *w == who) {
+                    None => best.push((who, r.rank, i)),
+                    Some(b) if b.1 == r.rank && rows[b.2].entry.when < r.entry.when => b.2 = i,
+                    Some(_) => {}
+                }
+            }
+            for (_, _, i) in best {
+                rows[i].best = true;
             }
             Block {
                 workload: name,
@@ -664,8 +695,13 @@ mod tests {
                 .map(|(name, ratio)| WorkloadResult {
                     name: (*name).to_owned(),
                     ratio: *ratio,
+                    ratio_low: Some(ratio * 0.98),
+                    ratio_high: Some(ratio * 1.02),
                     ns_per_op: 40.0 * ratio,
                     reference_ns_per_op: 40.0,
+                    rounds: Some(21),
+                    instructions_per_op: Some(100.0 * ratio),
+                    reference_instructions_per_op: Some(100.0),
                 })
                 .collect(),
         }
@@ -715,7 +751,7 @@ mod tests {
         let path = dir.join("lru.jsonl");
         let good = serde_json::to_string(&entry("alice", "2026-11-20T10:00:00Z", &[("get", 0.9)]))
             .unwrap();
-        let newer = good.replace("\"schema\":1", "\"schema\":2");
+        let newer = good.replace("\"schema\":2", "\"schema\":3");
         let original = format!(
             "{good}\nnot json at all\n\n{{\"schema\":1,\"kata\":\"lru\"}}\r\n<<<<<<< HEAD\n{newer}\n\
              \u{0}\u{7f} bytes \u{fffd}\n{good}"
@@ -734,7 +770,7 @@ mod tests {
         assert!(why(2).contains("not a leaderboard entry"), "{}", why(2));
         assert!(why(4).contains("missing field"), "{}", why(4));
         assert!(why(5).contains("conflict marker"), "{}", why(5));
-        assert!(why(6).contains("schema 2"), "{}", why(6));
+        assert!(why(6).contains("schema 3"), "{}", why(6));
         assert!(why(9).contains("UTF-8"), "{}", why(9));
 
         let added = entry("bob", "2026-11-21T10:00:00Z", &[("get", 1.2)]);
@@ -787,7 +823,8 @@ mod tests {
         assert_eq!(board.corrupt.len(), 1, "{:?}", board.corrupt);
         assert_eq!(board.corrupt[0].0, 1);
         assert_eq!(board.entries.len(), 40);
-        let whos: HashSet<&str> = board.entries.iter().map(|(_, e)| e.who.as_str()).collect();
+        let whos: std::collections::HashSet<&str> =
+            board.entries.iter().map(|(_, e)| e.who.as_str()).collect();
         assert_eq!(whos.len(), 40, "every append is there once");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("a corrupt line without a newline\n"));
@@ -849,21 +886,48 @@ mod tests {
     }
 
     #[test]
-    fn pace_follows_the_printed_ratio() {
-        assert_eq!(pace(0.96), Pace::Faster);
-        assert_eq!(pace(0.994), Pace::Faster);
-        assert_eq!(pace(0.996), Pace::Even);
-        assert_eq!(pace(1.0), Pace::Even);
-        assert_eq!(pace(1.004), Pace::Even);
-        assert_eq!(pace(1.006), Pace::Slower);
-        assert_eq!(pace(1.2), Pace::Slower);
-        for r in [0.994, 0.996, 1.004, 1.006] {
-            assert_eq!(pace(r) == Pace::Even, ratio_label(r) == "1.00x", "{r}");
-        }
-        assert_eq!(ratio_label(0.97), "0.97x");
+    fn a_schema_1_entry_is_read_as_a_point_judged_by_the_tie_band() {
+        let line = r#"{"schema":1,"kata":"lru","who":"old","when":"2026-11-01T00:00:00Z","source_hash":"ab","toolchain":"rustc","cpu":"cpu","profile":"bench","mode":"quick","seed":1,"workloads":[{"name":"get","ratio":0.9,"ns_per_op":9.0,"reference_ns_per_op":10.0}]}"#;
+        let old = parse_line(line).expect("schema 1 still reads");
+        let r = old.workloads[0].ratio();
+        assert_eq!((r.low, r.median, r.high), (0.9, 0.9, 0.9));
+        assert_eq!(old.workloads[0].instructions_ratio(), None);
+        // Points are apart only by more than the tie band.
+        assert!(clearly_faster(&Ratio::point(0.90), &Ratio::point(0.96)));
+        assert!(!clearly_faster(&Ratio::point(0.90), &Ratio::point(0.94)));
+        // Intervals must not overlap either.
+        let wide = Ratio {
+            median: 0.8,
+            low: 0.6,
+            high: 1.0,
+        };
+        assert!(!clearly_faster(&wide, &Ratio::point(0.99)));
+        assert!(parse_line(&line.replace("\"schema\":1", "\"schema\":3")).is_err());
+    }
+
+    #[test]
+    fn entries_inside_each_others_noise_share_a_rank_and_the_star_goes_to_the_latest() {
+        let entries = vec![
+            (1, entry("dan", "2026-11-20T10:00:00Z", &[("get", 0.90)])),
+            (2, entry("dan", "2026-11-22T10:00:00Z", &[("get", 0.93)])),
+            (3, entry("eve", "2026-11-21T10:00:00Z", &[("get", 0.91)])),
+            (4, entry("eve", "2026-11-23T10:00:00Z", &[("get", 1.20)])),
+        ];
+        let rows: Vec<(usize, &str, usize, bool)> = rank(&entries)[0]
+            .rows
+            .iter()
+            .map(|r| (r.rank, r.entry.who.as_str(), r.line, r.best))
+            .collect();
+        // 0.90, 0.91 and 0.93 are within 5 % of each other: one rank. dan's star is on his
+        // later entry, although its ratio is the higher: which of the two is faster is noise.
         assert_eq!(
-            [Pace::Faster, Pace::Even, Pace::Slower].map(Pace::word),
-            ["faster", "even", "slower"]
+            rows,
+            [
+                (1, "dan", 1, false),
+                (1, "eve", 3, true),
+                (1, "dan", 2, true),
+                (4, "eve", 4, false),
+            ]
         );
     }
 

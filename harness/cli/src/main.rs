@@ -117,7 +117,7 @@ Entries are recorded by `cargo kata bench <kata>` when your crate passes."
 struct BenchArgs {
     /// The kata to benchmark (see `cargo kata list`).
     kata: String,
-    /// Short runs, about a second per contender and workload (under a minute per kata).
+    /// Fewer rounds (21 instead of 61) and no criterion report: a first look, in seconds.
     #[arg(long)]
     quick: bool,
     /// Time the reference and the peer crates only (no regrade, no leaderboard entry).
@@ -135,6 +135,14 @@ struct BenchArgs {
     /// Seed of the regrade before timing (default: a fresh one each run).
     #[arg(long)]
     seed: Option<u64>,
+    /// Also time the reference a second time and a copy of it doing 1.5 times the work: on this
+    /// machine, now, the first must come out a tie and the second slower, or the ratios mean
+    /// nothing.
+    #[arg(long)]
+    self_test: bool,
+    /// Do not count instructions per operation under callgrind.
+    #[arg(long)]
+    no_count: bool,
 }
 
 #[derive(Args)]
@@ -235,6 +243,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     who: args.who,
                     no_record: args.no_record,
                     seed: args.seed,
+                    self_test: args.self_test,
+                    no_count: args.no_count,
                 },
             )
         }

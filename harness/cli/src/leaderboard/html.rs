@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::term::{date, ns};
-use super::{pace, rank, ratio_label, Block, Shown};
+use super::{rank, Block, Shown};
 
 /// `s` escaped for HTML text and for attribute values in double or single quotes.
 pub fn escape(s: &str) -> String {
@@ -38,7 +38,7 @@ fn attr_lines(lines: &[String]) -> String {
 
 const STYLE: &str = r#"
 :root { --fg: #1f2328; --muted: #656d76; --line: #d8dee4; --soft: #f6f8fa;
-        --faster: #1a7f37; --slower: #cf222e; --even: #8c959f; --track: #eaeef2; --best: #9a6700; }
+        --faster: #1a7f37; --slower: #cf222e; --tie: #8c959f; --track: #eaeef2; --best: #9a6700; }
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
        color: var(--fg); background: #fff; max-width: 1120px; margin: 2rem auto; padding: 0 1.25rem; }
@@ -50,12 +50,12 @@ h3 code { font-size: .95rem; background: var(--soft); padding: .1rem .4rem; bord
 .legend { border: 1px solid var(--line); background: var(--soft); border-radius: 8px; padding: .7rem 1rem; }
 .legend p { margin: .2rem 0; }
 .sw { display: inline-block; width: 1.6em; height: .75em; border-radius: 2px; vertical-align: baseline; }
-.sw.faster { background: var(--faster); } .sw.even { background: var(--even); } .sw.slower { background: var(--slower); }
+.sw.faster { background: var(--faster); } .sw.tie { background: var(--tie); } .sw.slower { background: var(--slower); }
 .sw.refmark { width: 0; height: 1.1em; border-left: 2px dashed var(--fg); border-radius: 0; vertical-align: middle; }
 nav { margin: .8rem 0 0; } nav a { margin-right: 1rem; }
 section { margin-top: 2.2rem; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-col.rank { width: 4.5rem; } col.name { width: 17rem; } col.ratio { width: 8.5rem; }
+col.rank { width: 4.5rem; } col.name { width: 17rem; } col.ratio { width: 13rem; } col.instr { width: 4.5rem; }
 col.ns { width: 5.5rem; } col.date { width: 7rem; } col.mode { width: 4.5rem; }
 th { text-align: left; font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted);
      font-weight: 600; padding: .3rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
@@ -70,9 +70,9 @@ tbody tr:hover td { background: #f3f6fb; }
 .track { height: 14px; background: var(--track); border-radius: 3px; }
 .track .fill { position: absolute; left: 0; top: 0; bottom: 0; min-width: 2px; border-radius: 3px; }
 .track .ref { position: absolute; top: -4px; bottom: -4px; border-left: 2px dashed var(--fg); }
-tr.faster .fill { background: var(--faster); } tr.even .fill { background: var(--even); } tr.slower .fill { background: var(--slower); }
+tr.faster .fill { background: var(--faster); } tr.tie .fill { background: var(--tie); } tr.slower .fill { background: var(--slower); }
 .pace { font-size: .75rem; font-weight: 600; margin-left: .35rem; }
-tr.faster .pace { color: var(--faster); } tr.even .pace { color: var(--even); } tr.slower .pace { color: var(--slower); }
+tr.faster .pace { color: var(--faster); } tr.tie .pace { color: var(--tie); } tr.slower .pace { color: var(--slower); }
 .ratio { font-weight: 600; }
 .muted { color: var(--muted); }
 .warn { background: #fff8c5; border-left: 4px solid #d4a72c; padding: .4rem .75rem; margin: .4rem 0; font-size: .9rem; }
@@ -99,15 +99,20 @@ pub fn page(shown: &[Shown], generated: &str) -> String {
     );
     h.push_str(
         "<div class=\"legend\">\n\
-         <p><strong>Ratio</strong> = the entry's median time per operation divided by the reference \
-         solution's, measured in the same run on the same machine: below 1.00x is faster than the \
-         reference. Ranked lowest ratio first; equal ratios share a rank.</p>\n\
+         <p><strong>Ratio</strong> = the entry's time per operation divided by the reference \
+         solution's, round by round in one run on one machine: the median over the rounds, and in \
+         brackets its 95% interval. Below 1.00x is faster than the reference, but an entry is \
+         called faster or slower only when its whole interval is beyond 5%; anything else is a \
+         tie. Entries that are not clearly apart share a rank. <strong>instr</strong> = the \
+         entry's instructions per operation (callgrind) over the reference's: the same on a busy \
+         machine and an idle one.</p>\n\
          <p>Bars: <span class=\"sw faster\"></span> faster &nbsp; \
-         <span class=\"sw even\"></span> even (prints as 1.00x) &nbsp; \
+         <span class=\"sw tie\"></span> tie &nbsp; \
          <span class=\"sw slower\"></span> slower &nbsp; \
          <span class=\"sw refmark\"></span> the reference, 1.00x. Bars are scaled within each \
          workload.</p>\n\
-         <p><span class=\"best\">★</span> marks each person's best entry on a workload. Hover a \
+         <p><span class=\"best\">★</span> marks each person's best rank on a workload (among \
+         their tied entries, the latest). Hover a \
          row for its CPU, toolchain, profile, source hash, seed and line in the board file. \
          ns/op are absolute and depend on the machine; ratios compare across machines.</p>\n\
          </div>\n",
@@ -182,17 +187,31 @@ fn workload(h: &mut String, s: &Shown, block: &Block<'_>) {
     let _ = writeln!(
         h,
         "<h3>workload <code>{}</code></h3>\n<table>\n<colgroup><col class=\"rank\"><col class=\"name\">\
-         <col><col class=\"ratio\"><col class=\"ns\"><col class=\"date\"><col class=\"mode\"></colgroup>\n<thead><tr><th class=\"num\">rank</th>\
+         <col><col class=\"ratio\"><col class=\"instr\"><col class=\"ns\"><col class=\"date\"><col class=\"mode\"></colgroup>\n<thead><tr><th class=\"num\">rank</th>\
          <th>name</th><th class=\"barcol\"><div class=\"scale\"><span style=\"left:{reference}\">\
-         reference 1.00x</span></div></th><th class=\"num\">ratio</th><th class=\"num\">ns/op</th>\
+         reference 1.00x</span></div></th><th class=\"num\">ratio</th><th class=\"num\">instr</th><th class=\"num\">ns/op</th>\
          <th>date</th><th>mode</th></tr></thead>\n<tbody>",
         escape(block.workload)
     );
     for r in &block.rows {
         let e = r.entry;
-        let p = pace(r.result.ratio);
+        let ratio = r.result.ratio();
+        let p = ratio.pace();
+        let instr = r
+            .result
+            .instructions_ratio()
+            .map_or_else(|| "-".to_owned(), |i| format!("{i:.2}x"));
         let title = attr_lines(&[
-            format!("{} — {}", e.who, ratio_label(r.result.ratio)),
+            format!("{} — {}", e.who, ratio.label()),
+            format!(
+                "instructions per operation: {} (reference {})",
+                r.result
+                    .instructions_per_op
+                    .map_or_else(|| "not counted".to_owned(), |i| format!("{i:.0}")),
+                r.result
+                    .reference_instructions_per_op
+                    .map_or_else(|| "not counted".to_owned(), |i| format!("{i:.0}")),
+            ),
             format!("CPU: {}", e.cpu),
             format!("toolchain: {}", e.toolchain),
             format!("profile: {} · mode: {}", e.profile, e.mode),
@@ -218,12 +237,12 @@ fn workload(h: &mut String, s: &Shown, block: &Block<'_>) {
              <td class=\"barcol\"><div class=\"track\"><div class=\"fill\" style=\"width:{width}\"></div>\
              <div class=\"ref\" style=\"left:{reference}\"></div></div></td>\
              <td class=\"num\"><span class=\"ratio\">{ratio}</span><span class=\"pace\">{word}</span></td>\
-             <td class=\"num\">{ns}</td><td class=\"muted\">{date}</td><td class=\"muted\">{mode}</td></tr>",
+             <td class=\"num\">{instr}</td><td class=\"num\">{ns}</td><td class=\"muted\">{date}</td><td class=\"muted\">{mode}</td></tr>",
             word = p.word(),
             rank = r.rank,
             who = escape(&e.who),
             width = pct(r.result.ratio),
-            ratio = ratio_label(r.result.ratio),
+            ratio = escape(&ratio.label()),
             ns = ns(r.result.ns_per_op),
             date = escape(date(&e.when)),
             mode = escape(&e.mode),

@@ -7,7 +7,9 @@
 
 use std::io::{self, Write};
 
-use super::{pace, rank, ratio_label, Pace, Shown};
+use kata_suites::bench::Pace;
+
+use super::{rank, Shown};
 
 const GREEN: &str = "\x1b[32m";
 const RED: &str = "\x1b[31m";
@@ -168,6 +170,13 @@ pub fn boards(w: &mut impl Write, shown: &[Shown], color: bool) -> io::Result<()
                 .max()
                 .unwrap_or(0)
                 .max(5);
+            let ratio_w = block
+                .rows
+                .iter()
+                .map(|r| r.result.ratio().label().len())
+                .max()
+                .unwrap_or(0)
+                .max(5);
             writeln!(
                 w,
                 "{}",
@@ -175,21 +184,27 @@ pub fn boards(w: &mut impl Write, shown: &[Shown], color: bool) -> io::Result<()
                     color,
                     DIM,
                     &format!(
-                        "    rank  {}  {}  {}  {}  date        mode",
+                        "    rank  {}  {}  {}  {}  {}  date        mode",
                         pad("who", who_w, false),
-                        pad("ratio", 7, true),
+                        pad("ratio", ratio_w, true),
                         pad("vs ref", 6, false),
-                        pad("ns/op", ns_w, true)
+                        pad("ns/op", ns_w, true),
+                        pad("instr", 5, true)
                     )
                 )
             )?;
             for (r, name) in block.rows.iter().zip(&names) {
-                let p = pace(r.result.ratio);
+                let ratio = r.result.ratio();
+                let p = ratio.pace();
                 let style = match p {
                     Pace::Faster => GREEN,
-                    Pace::Even => DIM,
+                    Pace::Tie => DIM,
                     Pace::Slower => RED,
                 };
+                let instr = r
+                    .result
+                    .instructions_ratio()
+                    .map_or_else(|| "-".to_owned(), |i| format!("{i:.2}x"));
                 let name = pad(name, who_w, false);
                 let name = if r.best {
                     name.replacen('★', &paint(color, YELLOW, "★"), 1)
@@ -198,11 +213,12 @@ pub fn boards(w: &mut impl Write, shown: &[Shown], color: bool) -> io::Result<()
                 };
                 writeln!(
                     w,
-                    "    {}  {name}  {}  {}  {}  {}  {}",
+                    "    {}  {name}  {}  {}  {}  {}  {}  {}",
                     pad(&r.rank.to_string(), 4, true),
-                    pad(&ratio_label(r.result.ratio), 7, true),
+                    pad(&ratio.label(), ratio_w, true),
                     paint(color, style, &pad(p.word(), 6, false)),
                     pad(&ns(r.result.ns_per_op), ns_w, true),
+                    pad(&instr, 5, true),
                     pad(&clean(date(&r.entry.when), 20), 10, false),
                     clean(&r.entry.mode, 12)
                 )?;
@@ -219,9 +235,12 @@ pub fn boards(w: &mut impl Write, shown: &[Shown], color: bool) -> io::Result<()
         paint(
             color,
             DIM,
-            "★ each person's best on that workload. ratio = your median / the reference's median, \
-             measured in the same run: below 1.00x is faster.\nCPU, toolchain and seed of each \
-             entry: cargo kata leaderboard --html FILE (hover a row)."
+            "ratio = your time / the reference's, round by round in one run: the median, and its \
+             95% interval in brackets. Faster or slower only when the whole interval is beyond 5%; \
+             entries not clearly apart share a rank. instr = your instructions per operation / the \
+             reference's (callgrind): the same on any machine load.\n★ each person's best rank \
+             on that workload (among their tied entries, the latest). CPU, toolchain and seed of \
+             each entry: cargo kata leaderboard --html FILE (hover a row)."
         )
     )?;
     Ok(())
@@ -240,7 +259,7 @@ mod tests {
                 (1, entry("alice", "2026-11-20T10:00:00Z", &[("get", 1.2)])),
                 (
                     3,
-                    entry("bob\x1b[2J", "2026-11-21T10:00:00Z", &[("get", 0.97)]),
+                    entry("bob\x1b[2J", "2026-11-21T10:00:00Z", &[("get", 0.90)]),
                 ),
                 (4, entry("alice", "2026-11-22T10:00:00Z", &[("get", 1.004)])),
             ],
@@ -265,13 +284,14 @@ mod tests {
         assert_eq!(rows.len(), 3, "{out}");
         assert!(
             rows[0].contains("bob\\u{1b}[2J ★")
-                && rows[0].contains("0.97x")
-                && rows[0].contains("faster"),
+                && rows[0].contains("0.90x (0.88-0.92)")
+                && rows[0].contains("faster")
+                && rows[0].matches("0.90x").count() == 2,
             "{}",
             rows[0]
         );
         assert!(
-            rows[1].contains("alice ★") && rows[1].contains("1.00x") && rows[1].contains("even"),
+            rows[1].contains("alice ★") && rows[1].contains("1.00x") && rows[1].contains("tie"),
             "{}",
             rows[1]
         );

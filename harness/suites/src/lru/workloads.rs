@@ -42,6 +42,7 @@
 //! has no place to hide behind the random mix.
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use kata_core::lru::Cache;
 
@@ -93,12 +94,62 @@ struct Op {
     kind: Kind,
 }
 
+/// What a workload does at one capacity, prepared once and shared by every cache that runs it
+/// (the benches race several caches on one plan, and rebuild them): the keys to fill the cache
+/// with, least recently used first, and the trace of operations.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    capacity: usize,
+    fill: Arc<[u32]>,
+    trace: Arc<[Op]>,
+}
+
+impl Plan {
+    /// The plan of workload `workload` at `capacity`, its random choices drawn from `seed` (see
+    /// the module documentation).
+    ///
+    /// # Errors
+    ///
+    /// When `workload` is not one of [`BENCH`] (the message names them).
+    pub fn new(workload: &str, capacity: usize, seed: u64) -> Result<Plan, String> {
+        let (fill, trace): (Vec<u32>, Box<[Op]>) = match workload {
+            "read-heavy" => (
+                zipf_fill(capacity, seed),
+                zipf_trace(capacity, seed, [85, 5, 8, 2]),
+            ),
+            "write-heavy" => (
+                zipf_fill(capacity, seed),
+                zipf_trace(capacity, seed, [25, 0, 65, 10]),
+            ),
+            "scan" => {
+                let span = scan_span(capacity);
+                let fill = ((span - capacity as u64)..span)
+                    .map(|k| u32::try_from(k).expect("scan keys fit in u32"))
+                    .collect();
+                (fill, scan_trace(capacity))
+            }
+            other => {
+                let known: Vec<&str> = BENCH.iter().map(|s| s.name).collect();
+                return Err(format!(
+                    "no lru workload named `{other}`; the workloads are: {}",
+                    known.join(", ")
+                ));
+            }
+        };
+        Ok(Plan {
+            capacity,
+            fill: fill.into(),
+            trace: trace.into(),
+        })
+    }
+}
+
 /// A cache of `u64 -> u64` filled to its capacity, and the trace of one named workload to run on
 /// it one operation at a time.
 #[derive(Debug)]
 pub struct Prepared<C> {
     cache: C,
-    trace: Box<[Op]>,
+    trace: Arc<[Op]>,
     next: usize,
 }
 
@@ -112,34 +163,25 @@ impl<C: Cache<u64, u64>> Prepared<C> {
     /// When `workload` is not one of [`BENCH`] (the message names them), or the cache refuses
     /// `capacity` (0).
     pub fn new(workload: &str, capacity: usize, seed: u64) -> Result<Self, String> {
-        let mut cache = C::with_capacity(capacity)
-            .map_err(|e| format!("lru workload `{workload}` at capacity {capacity}: {e}"))?;
-        let trace = match workload {
-            "read-heavy" => zipf_trace(capacity, seed, [85, 5, 8, 2]),
-            "write-heavy" => zipf_trace(capacity, seed, [25, 0, 65, 10]),
-            "scan" => scan_trace(capacity),
-            other => {
-                let known: Vec<&str> = BENCH.iter().map(|s| s.name).collect();
-                return Err(format!(
-                    "no lru workload named `{other}`; the workloads are: {}",
-                    known.join(", ")
-                ));
-            }
-        };
-        if workload == "scan" {
-            let span = scan_span(capacity);
-            for key in (span - capacity as u64)..span {
-                cache.put(key, key);
-            }
-        } else {
-            for key in zipf_fill(capacity, seed) {
-                let key = u64::from(key);
-                cache.put(key, key);
-            }
+        Prepared::on(&Plan::new(workload, capacity, seed)?)
+            .map_err(|e| format!("lru workload `{workload}`: {e}"))
+    }
+
+    /// A new cache filled as `plan` says, to run `plan`'s trace from its start.
+    ///
+    /// # Errors
+    ///
+    /// When the cache refuses the plan's capacity (0).
+    pub fn on(plan: &Plan) -> Result<Self, String> {
+        let mut cache = C::with_capacity(plan.capacity)
+            .map_err(|e| format!("at capacity {}: {e}", plan.capacity))?;
+        for &key in plan.fill.iter() {
+            let key = u64::from(key);
+            cache.put(key, key);
         }
         Ok(Prepared {
             cache,
-            trace,
+            trace: Arc::clone(&plan.trace),
             next: 0,
         })
     }
