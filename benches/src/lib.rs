@@ -567,12 +567,17 @@ fn count_child(kata: &KataBench, args: &Args, entrants: &[Entrant]) -> ! {
 ///
 /// Why nothing was counted (valgrind is not installed, say), in words for the table's footnote.
 pub fn count(args: &Args, summary: &Summary) -> Result<Vec<Counted>, String> {
+    count_with("valgrind", args, summary)
+}
+
+/// [`count`] with `valgrind` as the program to run.
+fn count_with(valgrind: &str, args: &Args, summary: &Summary) -> Result<Vec<Counted>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("not counted: {e}"))?;
     let dir = args.out.with_extension("callgrind");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("not counted: {}: {e}", dir.display()))?;
     let order = dir.join("order.json");
-    let mut cmd = Command::new("valgrind");
+    let mut cmd = Command::new(valgrind);
     cmd.arg("--tool=callgrind")
         .arg(format!(
             "--callgrind-out-file={}",
@@ -819,6 +824,35 @@ mod tests {
         // Timed through the inner subject's own clock (a contended subject's is its workers').
         s.timed_steps(20);
         assert_eq!(ran.get(), 195);
+    }
+
+    #[test]
+    fn without_valgrind_nothing_is_counted_and_the_note_says_how_to_get_it() {
+        let args = Args::parse(
+            [
+                "--out",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../target/selftest/kata-bench-unit/summary.json"
+                ),
+            ]
+            .iter()
+            .map(|s| (*s).to_owned()),
+        )
+        .unwrap();
+        let summary = Summary {
+            schema: bench::SCHEMA,
+            kata: "lru".into(),
+            mode: "quick".into(),
+            contenders: Vec::new(),
+            workloads: Vec::new(),
+            instructions_note: None,
+        };
+        let why = count_with("valgrind-is-not-installed-here", &args, &summary).unwrap_err();
+        assert!(
+            why.contains("valgrind is not installed") && why.contains("apt-get install valgrind"),
+            "{why}"
+        );
     }
 
     #[test]

@@ -99,9 +99,11 @@ README.md and HINTS.md are never rolled back. A deleted kata folder is restored 
     /// Times your crate against the reference and well-known crates on the kata's workloads,
     /// after regrading it with fresh random inputs, and records the ratios on the leaderboard.
     #[command(
-        after_help = "Examples:\n  cargo kata bench lru --quick\n  cargo kata bench token-bucket --workload uncontended\n  cargo kata bench lru --solution --no-record\n\n\
+        after_help = "Examples:\n  cargo kata bench lru --quick\n  cargo kata bench token-bucket --workload uncontended\n  cargo kata bench lru --solution --self-test\n\n\
 A crate that fails any stage on the fresh inputs is not timed (DNF, exit status 1).\n\
-Ratios are to the reference measured in the same run; read 0.95-1.05 as a tie."
+Contenders race in interleaved rounds; each ratio to the reference is taken round by round and\n\
+shown with its 95% interval. It is a tie unless the whole interval is beyond 5%.\n\
+Instructions per operation are counted under valgrind's callgrind when it is installed."
     )]
     Bench(BenchArgs),
     /// Shows the benchmark leaderboards (benches/leaderboards/<kata>.jsonl), ranked per workload
