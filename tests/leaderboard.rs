@@ -24,7 +24,29 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// An entry of the current schema: each ratio with an interval 1.5 % either side, and
+/// instructions per operation.
 fn entry(who: &str, when: &str, read_heavy: f64, write_heavy: f64) -> String {
+    let workload = |name: &str, ratio: f64, ns: f64| {
+        json!({ "name": name, "ratio": ratio, "ratio_low": ratio * 0.985,
+                "ratio_high": ratio * 1.015, "ns_per_op": ns * ratio, "reference_ns_per_op": ns,
+                "rounds": 61, "instructions_per_op": 100.0 * ratio,
+                "reference_instructions_per_op": 100.0 })
+    };
+    json!({
+        "schema": 2, "kata": "lru", "who": who, "when": when,
+        "source_hash": "0123456789abcdef", "toolchain": "rustc 1.95.0 (59807616e 2026-04-14)",
+        "cpu": "Fixture CPU @ 3.00GHz", "profile": "bench", "mode": "full", "seed": 7,
+        "workloads": [
+            workload("read-heavy", read_heavy, 40.0),
+            workload("write-heavy", write_heavy, 80.0),
+        ]
+    })
+    .to_string()
+}
+
+/// An entry of the first schema: ratios without intervals, no instructions.
+fn entry_v1(who: &str, when: &str, read_heavy: f64, write_heavy: f64) -> String {
     json!({
         "schema": 1, "kata": "lru", "who": who, "when": when,
         "source_hash": "0123456789abcdef", "toolchain": "rustc 1.95.0 (59807616e 2026-04-14)",
@@ -39,12 +61,13 @@ fn entry(who: &str, when: &str, read_heavy: f64, write_heavy: f64) -> String {
     .to_string()
 }
 
-/// A board with four entries of three people (one a hostile name) and a corrupt line 2.
+/// A board with four entries of three people (one a hostile name, one entry of the first
+/// schema) and a corrupt line 2.
 fn board(dir: &Path) -> PathBuf {
     let lines = [
         entry("alice", "2026-11-19T09:00:00Z", 1.20, 0.95),
         "this line is not an entry".to_owned(),
-        entry("bob", "2026-11-20T09:00:00Z", 0.91, 1.003),
+        entry_v1("bob", "2026-11-20T09:00:00Z", 0.91, 1.003),
         entry(EVIL, "2026-11-21T09:00:00Z", 0.97, 1.10),
         entry("alice", "2026-11-22T09:00:00Z", 1.05, 0.98),
     ];
@@ -86,20 +109,25 @@ fn the_terminal_ranks_each_workload_and_warns_about_corrupt_lines() {
     assert_in_order(
         read_heavy,
         &[
+            // bob's first-schema entry: a point, faster by more than the 5 % band.
             "1  bob ★",
             "0.91x",
             "faster",
             "36.4",
+            "-",
             "2026-11-20",
             "full",
+            // Clearly behind bob; 0.97x (0.96-0.98) reaches into the band: a tie with the
+            // reference.
             "2  <script>",
+            "0.97x (0.96-0.98)",
+            "tie",
             "0.97x",
-            "faster",
             "3  alice ★",
-            "1.05x",
-            "slower",
+            "1.05x (1.03-1.07)",
+            "tie",
             "4  alice ",
-            "1.20x",
+            "1.20x (1.18-1.22)",
             "slower",
             "2026-11-19",
         ],
@@ -108,14 +136,17 @@ fn the_terminal_ranks_each_workload_and_warns_about_corrupt_lines() {
     assert_in_order(
         write_heavy,
         &[
+            // 0.95x and 0.98x are not clearly apart: one rank, and alice's star on the later.
+            "1  alice ",
+            "0.95x (0.94-0.96)",
+            "tie",
+            "2026-11-19",
             "1  alice ★",
-            "0.95x",
-            "faster",
-            "2  alice ",
             "0.98x",
+            "2026-11-22",
             "3  bob ★",
             "1.00x",
-            "even",
+            "tie",
             "4  <script>",
             "1.10x",
             "slower",
@@ -306,7 +337,7 @@ fn the_html_page_renders_in_a_browser_with_every_name_escaped() {
             ">3<",
             ">alice",
             "1.05x",
-            "slower",
+            "tie",
             ">4<",
             ">alice",
             "1.20x",
