@@ -19,7 +19,9 @@
 //! spread, so that a tie is called a tie.
 //!
 //! Each contender's state (a cache filled to capacity, a bucket) is built afresh for every
-//! round from the workload's shared plan, untimed: see [`REBUILD_EVERY_ROUND`] for why.
+//! round from the workload's shared plan, untimed: see [`REBUILD_EVERY_ROUND`] for why. And the
+//! rounds are split across several processes run one after another ([`race_in_processes`]):
+//! what a process's memory layout does to a memory-bound contender stays fixed for its life.
 //!
 //! Batches are timed in CPU time ([`Subject::timed_steps`], [`Clock`]): the thread's
 //! ([`kata_suites::measure::thread_time`]), or for a contended workload its worker threads',
@@ -87,6 +89,9 @@ pub struct Args {
     pub no_count: bool,
     /// Internal: run as the child [`count`] starts under callgrind.
     pub count_child: bool,
+    /// Internal: run as one of the processes a race is split across ([`race_in_processes`]):
+    /// its index.
+    pub race_child: Option<u64>,
 }
 
 /// The seed of the workload traces when none is given: the same traces in every run, so that
@@ -97,7 +102,13 @@ pub const DEFAULT_SEED: u64 = 0xBE4C_5EED;
 pub const QUICK_ROUNDS: usize = 21;
 
 /// Rounds per workload of a full run.
-pub const FULL_ROUNDS: usize = 61;
+pub const FULL_ROUNDS: usize = 60;
+
+/// Processes a `--quick` run splits each workload's rounds across ([`race_in_processes`]).
+pub const QUICK_PROCESSES: usize = 3;
+
+/// Processes a full run splits each workload's rounds across.
+pub const FULL_PROCESSES: usize = 5;
 
 /// Each timed batch is sized to take about this long.
 pub const BATCH: Duration = Duration::from_millis(4);
@@ -138,6 +149,7 @@ impl Args {
             selftest: false,
             no_count: false,
             count_child: false,
+            race_child: None,
         };
         while let Some(flag) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -146,6 +158,11 @@ impl Args {
                 "--selftest" => parsed.selftest = true,
                 "--no-count" => parsed.no_count = true,
                 "--count-child" => parsed.count_child = true,
+                "--race-child" => {
+                    let v = value()?;
+                    parsed.race_child =
+                        Some(v.parse().map_err(|_| format!("bad race child `{v}`"))?);
+                }
                 "--workload" => parsed.workloads.push(value()?),
                 "--out" => parsed.out = PathBuf::from(value()?),
                 "--seed" => {
@@ -172,13 +189,29 @@ impl Args {
         Ok(parsed)
     }
 
-    /// The rounds per workload.
-    pub fn rounds(&self) -> usize {
-        self.rounds.unwrap_or(if self.quick {
+    /// The processes each workload's rounds are split across.
+    pub fn processes(&self) -> usize {
+        if self.quick {
+            QUICK_PROCESSES
+        } else {
+            FULL_PROCESSES
+        }
+    }
+
+    /// The rounds per process.
+    pub fn rounds_per_process(&self) -> usize {
+        let rounds = self.rounds.unwrap_or(if self.quick {
             QUICK_ROUNDS
         } else {
             FULL_ROUNDS
-        })
+        });
+        rounds.div_ceil(self.processes())
+    }
+
+    /// The rounds per workload: as asked (`--rounds`, or the mode's default), rounded up to a
+    /// multiple of the processes.
+    pub fn rounds(&self) -> usize {
+        self.rounds_per_process() * self.processes()
     }
 
     /// Whether the workload `name` was asked for.
@@ -322,6 +355,9 @@ pub fn run(kata: KataBench) -> ! {
     if args.count_child {
         count_child(&kata, &args, &entrants);
     }
+    if let Some(part) = args.race_child {
+        race_child(&kata, &args, &entrants, part);
+    }
     let mut summary = Summary {
         schema: bench::SCHEMA,
         kata: kata.kata.to_owned(),
@@ -331,16 +367,15 @@ pub fn run(kata: KataBench) -> ! {
         instructions_note: None,
     };
     let mut criterion = (!args.quick).then(|| Criterion::default().with_output_color(false));
-    let mut order = SplitMix64::new(args.seed ^ 0x0D0E_0D0E);
     for spec in kata.workloads.iter().filter(|s| args.wants(s.name)) {
-        let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
         progress(&format!("workload\t{}\t{}", spec.name, args.rounds()));
-        let rounds_ns = race(spec, &prepared, &entrants, args.rounds(), &mut order);
+        let (clock, rounds_ns) =
+            race_in_processes(&args, spec, entrants.len()).unwrap_or_else(|e| fail(&e));
         progress(&format!("done\t{}", spec.name));
         summary.workloads.push(WorkloadTimings {
             name: spec.name.to_owned(),
             summary: spec.summary.to_owned(),
-            clock: prepared.clock.describe().to_owned(),
+            clock,
             timings: entrants
                 .iter()
                 .zip(rounds_ns)
@@ -362,6 +397,7 @@ pub fn run(kata: KataBench) -> ! {
                 })
                 .expect("a reference");
             progress(&format!("criterion\t{}\t{}", spec.name, own.contender.name));
+            let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
             with_criterion(c, kata.kata, spec, &prepared, own);
         }
     }
@@ -424,8 +460,8 @@ fn entrants(kata: &KataBench, args: &Args) -> Vec<Entrant> {
         }
     }
     for p in &kata.peers {
-        let contender = if args.count_child {
-            // Counting needs no verdict: the parent already has it.
+        let contender = if args.count_child || args.race_child.is_some() {
+            // A child needs no verdict: the parent has it.
             peer(p.peer, &kata_peers::Verdict::Passed)
         } else {
             let verdict = (p.grade)(p.peer.name, PEER_SEED)
@@ -444,6 +480,88 @@ fn entrants(kata: &KataBench, args: &Args) -> Vec<Entrant> {
         });
     }
     all
+}
+
+/// What one process of a race sends back: the clock its batches were timed with, and every
+/// entrant's ns per operation, round by round.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct RacePart {
+    clock: String,
+    rounds_ns: Vec<Vec<f64>>,
+}
+
+/// Races one workload in [`Args::processes`] processes in turn, each this binary again
+/// (`--race-child`) running [`Args::rounds_per_process`] rounds, and puts their rounds together:
+/// the clock and every entrant's ns per operation, round by round.
+///
+/// Why processes: where a process's memory lands, and so how a memory-bound contender fares
+/// against another, is decided when the process starts and stays for its life. Timed in one
+/// process, `schnellru` came out 0.85x of the reference on `scan` in one run and 1.10x in the
+/// next, each with a tight interval; rounds from several processes carry that difference into
+/// the interval, so a verdict holds only if it holds across them.
+fn race_in_processes(
+    args: &Args,
+    spec: &Spec,
+    entrants: usize,
+) -> Result<(String, Vec<Vec<f64>>), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
+    let mut clock = String::new();
+    let mut rounds_ns = vec![Vec::new(); entrants];
+    for part in 0..args.processes() {
+        let out = args.out.with_extension(format!("race-{part}.json"));
+        let mut cmd = Command::new(&exe);
+        cmd.args(["--race-child", &part.to_string(), "--workload", spec.name])
+            .args(["--seed", &args.seed.to_string()])
+            .args(["--rounds", &args.rounds_per_process().to_string()])
+            .arg("--out")
+            .arg(&out);
+        if args.selftest {
+            cmd.arg("--selftest");
+        }
+        let status = cmd
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+        if !status.success() {
+            return Err(format!("the race of {} failed ({status})", spec.name));
+        }
+        let part: RacePart = std::fs::read(&out)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| format!("the race of {} wrote no result", spec.name))?;
+        let _ = std::fs::remove_file(&out);
+        if part.rounds_ns.len() != entrants {
+            return Err(format!("the race of {} lost a contender", spec.name));
+        }
+        for (all, more) in rounds_ns.iter_mut().zip(part.rounds_ns) {
+            all.extend(more);
+        }
+        clock = part.clock;
+    }
+    Ok((clock, rounds_ns))
+}
+
+/// The child's side of [`race_in_processes`]: races the one workload asked for and writes a
+/// [`RacePart`] to `--out`. The order of contenders in its rounds is drawn from the seed and
+/// the process's index.
+fn race_child(kata: &KataBench, args: &Args, entrants: &[Entrant], part: u64) -> ! {
+    let spec = kata
+        .workloads
+        .iter()
+        .find(|s| args.wants(s.name))
+        .unwrap_or_else(|| fail(&format!("no workload matched {:?}", args.workloads)));
+    let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
+    let mut order = SplitMix64::new(args.seed ^ 0x0D0E_0D0E ^ part.wrapping_mul(0x9E37_79B9));
+    let rounds = args.rounds.unwrap_or(QUICK_ROUNDS);
+    let rounds_ns = race(spec, &prepared, entrants, rounds, &mut order);
+    let part = RacePart {
+        clock: prepared.clock.describe().to_owned(),
+        rounds_ns,
+    };
+    let json = serde_json::to_string(&part).expect("serialisable");
+    if let Err(e) = std::fs::write(&args.out, json) {
+        fail(&format!("cannot write {}: {e}", args.out.display()));
+    }
+    std::process::exit(0);
 }
 
 /// One contender's lane in a race: its subject and its batch size.
@@ -775,8 +893,23 @@ mod tests {
         .unwrap();
         assert!(a.quick && a.selftest && !a.no_count && !a.count_child);
         assert_eq!(a.workloads, ["scan"]);
-        assert_eq!((a.seed, a.rounds()), (7, 5));
-        assert_eq!(parse(&["--out", "x"]).unwrap().rounds(), FULL_ROUNDS);
+        // Five rounds asked for, in three processes: two each, six in all.
+        assert_eq!((a.seed, a.rounds_per_process(), a.rounds()), (7, 2, 6));
+        let full = parse(&["--out", "x"]).unwrap();
+        assert_eq!(
+            (full.processes(), full.rounds()),
+            (FULL_PROCESSES, FULL_ROUNDS)
+        );
+        assert_eq!(
+            parse(&["--out", "x", "--quick"]).unwrap().rounds(),
+            QUICK_ROUNDS
+        );
+        assert_eq!(
+            parse(&["--out", "x", "--race-child", "2"])
+                .unwrap()
+                .race_child,
+            Some(2)
+        );
         assert!(parse(&["--quick"]).unwrap_err().contains("--out"));
         assert!(parse(&["--out", "x", "--fast"])
             .unwrap_err()

@@ -106,9 +106,9 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         out.paint(BOLD, "Timing"),
         out.paint(BOLD, kata.name),
         if opts.quick {
-            "quick: 21 rounds"
+            "quick: 21 rounds in 3 processes"
         } else {
-            "full: 61 rounds, and criterion's report"
+            "full: 60 rounds in 5 processes, and criterion's report"
         },
         if opts.solution {
             ": the reference and the peer crates"

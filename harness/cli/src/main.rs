@@ -119,7 +119,7 @@ Entries are recorded by `cargo kata bench <kata>` when your crate passes."
 struct BenchArgs {
     /// The kata to benchmark (see `cargo kata list`).
     kata: String,
-    /// Fewer rounds (21 instead of 61) and no criterion report: a first look, in seconds.
+    /// Fewer rounds (21 in 3 processes, instead of 60 in 5) and no criterion report: a first look.
     #[arg(long)]
     quick: bool,
     /// Time the reference and the peer crates only (no regrade, no leaderboard entry).
