@@ -287,6 +287,28 @@ pub struct PeerEntrant {
     pub make: Make,
 }
 
+/// The peers of a kata, as [`KataBench::peers`] wants them: its catalogue, its `verdict`
+/// function, and the builder of each peer by name.
+///
+/// # Panics
+///
+/// When `make` has no builder for a peer of the catalogue: the kata module's own mistake.
+pub fn peer_entrants(
+    peers: &'static [kata_peers::Peer],
+    grade: fn(&str, u64) -> Option<kata_peers::Verdict>,
+    make: fn(&str) -> Option<Make>,
+) -> Vec<PeerEntrant> {
+    peers
+        .iter()
+        .map(|peer| PeerEntrant {
+            peer,
+            grade,
+            make: make(peer.name)
+                .unwrap_or_else(|| panic!("peer `{}` has no builder here", peer.name)),
+        })
+        .collect()
+}
+
 /// What a kata module gives the harness.
 pub struct KataBench {
     /// The kata's name.

@@ -6,7 +6,7 @@ use kata_core::lru::Cache;
 use kata_suites::lru::workloads::{Plan, Prepared, BENCH, BENCH_CAPACITY};
 use kata_suites::lru::LruFamily;
 
-use crate::{plan_of, Clock, KataBench, PeerEntrant, Spec, Subject};
+use crate::{plan_of, Clock, KataBench, Spec, Subject};
 
 kata_suites::lru_family!(
     /// The reference `lru`.
@@ -43,22 +43,15 @@ fn make<F: LruFamily>(_: &Spec, plan: &crate::Plan) -> Box<dyn Subject> {
     }
 }
 
-/// The peer crates, each with the function that grades it and the one that builds it.
-fn peers() -> Vec<PeerEntrant> {
+/// The builder of each peer, by name.
+fn peer(name: &str) -> Option<crate::Make> {
     use kata_peers::lru::*;
-    PEERS
-        .iter()
-        .map(|p| PeerEntrant {
-            peer: p,
-            grade: verdict,
-            make: match p.name {
-                "lru" => make::<LruCrateFamily<Reference>>,
-                "schnellru" => make::<SchnellruFamily<Reference>>,
-                "quick_cache" => make::<QuickCacheFamily<Reference>>,
-                other => unreachable!("peer `{other}` has no family here"),
-            },
-        })
-        .collect()
+    Some(match name {
+        "lru" => make::<LruCrateFamily<Reference>>,
+        "schnellru" => make::<SchnellruFamily<Reference>>,
+        "quick_cache" => make::<QuickCacheFamily<Reference>>,
+        _ => return None,
+    })
 }
 
 /// The bench binary's entry point.
@@ -73,6 +66,6 @@ pub fn main() -> ! {
         prepare,
         learner,
         reference: make::<Reference>,
-        peers: peers(),
+        peers: crate::peer_entrants(kata_peers::lru::PEERS, kata_peers::lru::verdict, peer),
     })
 }

@@ -8,7 +8,7 @@ use kata_core::token_bucket::{ConcurrentRateLimiter, RateLimiter};
 use kata_suites::token_bucket::workloads::{Contended, Uncontended, BENCH};
 use kata_suites::token_bucket::TokenBucketFamily;
 
-use crate::{Clock, KataBench, PeerEntrant, Spec, Subject};
+use crate::{Clock, KataBench, Spec, Subject};
 
 kata_suites::token_bucket_family!(
     /// The reference `token-bucket`.
@@ -68,21 +68,14 @@ fn make<F: TokenBucketFamily>(spec: &Spec, _: &crate::Plan) -> Box<dyn Subject> 
     }
 }
 
-/// The peer crates, each with the function that grades it and the one that builds it.
-fn peers() -> Vec<PeerEntrant> {
+/// The builder of each peer, by name.
+fn peer(name: &str) -> Option<crate::Make> {
     use kata_peers::token_bucket::*;
-    PEERS
-        .iter()
-        .map(|p| PeerEntrant {
-            peer: p,
-            grade: verdict,
-            make: match p.name {
-                "governor" => make::<GovernorFamily>,
-                "ratelimit" => make::<RatelimitFamily>,
-                other => unreachable!("peer `{other}` has no family here"),
-            },
-        })
-        .collect()
+    Some(match name {
+        "governor" => make::<GovernorFamily>,
+        "ratelimit" => make::<RatelimitFamily>,
+        _ => return None,
+    })
 }
 
 /// The bench binary's entry point.
@@ -97,6 +90,10 @@ pub fn main() -> ! {
         prepare,
         learner,
         reference: make::<Reference>,
-        peers: peers(),
+        peers: crate::peer_entrants(
+            kata_peers::token_bucket::PEERS,
+            kata_peers::token_bucket::verdict,
+            peer,
+        ),
     })
 }
