@@ -4,7 +4,7 @@
 //!
 //! The same runs are made first on the machine as it is, which also builds the runners before
 //! the load starts; the slopes of both are printed (`cargo test --test complexity_under_load --
-//! --nocapture` shows them).
+//! --include-ignored --nocapture` shows them). A heavy proof, one test per kata: CI runs it.
 
 mod common;
 
