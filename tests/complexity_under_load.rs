@@ -4,7 +4,7 @@
 //!
 //! The same runs are made first on the machine as it is, which also builds the runners before
 //! the load starts; the slopes of both are printed (`cargo test --test complexity_under_load --
-//! --nocapture` shows them).
+//! --include-ignored --nocapture` shows them). A heavy proof, one test per kata: CI runs it.
 
 mod common;
 
@@ -13,8 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use common::{assert_mentions, kata, serial, stage};
-use kata_core::catalogue::KATAS;
+use common::{assert_mentions, each_kata, kata, stage};
 use kata_mutants::Mutant;
 
 /// Busy threads on every core until dropped (also when the test panics).
@@ -140,19 +139,20 @@ fn grade(kata_name: &str, target: &str, must_pass: bool, when: &str) {
     }
 }
 
-#[test]
-fn the_complexity_stage_separates_o1_from_on_with_every_core_busy() {
-    let _serial = serial();
+each_kata!(
+    #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
+    fn the_complexity_stage_separates_o1_from_on_with_every_core_busy => separates
+);
+
+fn separates(kata_name: &str) {
     for (when, load) in [
         ("without added load", false),
         ("with every core busy", true),
     ] {
         let _load = load.then(Load::start);
-        for k in KATAS {
-            grade(k.name, "--solution", true, when);
-            for m in complexity_mutants(k.name) {
-                grade(k.name, &format!("--mutant={}", m.name), false, when);
-            }
+        grade(kata_name, "--solution", true, when);
+        for m in complexity_mutants(kata_name) {
+            grade(kata_name, &format!("--mutant={}", m.name), false, when);
         }
     }
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_mentions, serial, Copy};
+use common::{assert_mentions, Copy};
 
 /// The original stub of `kata` in the copy, as committed there.
 fn stub(repo: &Copy, kata: &str) -> String {
@@ -62,7 +62,6 @@ fn solved_progress(kata: &str, hash: &str) -> String {
 
 #[test]
 fn hints_come_one_level_at_a_time_and_are_remembered() {
-    let _serial = serial();
     let repo = Copy::new();
     // A new learner: no progress, so the first stage not passed is examples, level 1.
     let mut expected = 1;
@@ -130,7 +129,6 @@ fn hints_come_one_level_at_a_time_and_are_remembered() {
 
 #[test]
 fn a_corrupt_progress_file_is_moved_aside_and_rebuilt_from_the_results() {
-    let _serial = serial();
     let repo = Copy::new();
     repo.solve("lru");
     let run = repo.kata(&["check", "lru", "--stage", "examples", "--json"]);
@@ -191,7 +189,6 @@ fn a_corrupt_progress_file_is_moved_aside_and_rebuilt_from_the_results() {
 
 #[test]
 fn reset_backs_up_the_learners_work_then_restores_the_stub() {
-    let _serial = serial();
     let repo = Copy::new();
     let shipped = stub(&repo, "lru");
     let lib = repo.file("katas/lru/src/lib.rs");
@@ -335,7 +332,6 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
 /// updated since stay as they are, and a deleted HINTS.md comes back as of HEAD.
 #[test]
 fn reset_restores_the_learners_files_and_never_the_katas_docs() {
-    let _serial = serial();
     let repo = Copy::new();
     let shipped_commit = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
     let shipped = stub(&repo, "lru");
@@ -395,7 +391,6 @@ fn reset_restores_the_learners_files_and_never_the_katas_docs() {
 
 #[test]
 fn an_unchanged_solved_kata_is_not_graded_again_unless_fresh() {
-    let _serial = serial();
     let repo = Copy::new();
     // The stub's source hash, from a results file; then progress that says it passed
     // everything on that very source.
@@ -448,7 +443,6 @@ fn an_unchanged_solved_kata_is_not_graded_again_unless_fresh() {
 
 #[test]
 fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows() {
-    let _serial = serial();
     let repo = Copy::new();
     let env = [("NO_COLOR", "1")];
 
@@ -554,7 +548,6 @@ fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows()
 
 #[test]
 fn every_learner_command_has_help_with_an_example() {
-    let _serial = serial();
     for cmd in ["hint", "reset", "solution", "check", "list"] {
         let run = common::kata(&[cmd, "--help"]);
         assert_eq!(run.code, 0, "{}", run.all());

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{kata, serial, stage};
+use common::{each_kata, kata, stage};
 use kata_core::catalogue::{Stage, KATAS};
 use kata_mutants::Mutant;
 
@@ -34,52 +34,66 @@ fn every_stage_of_every_kata_has_at_least_two_mutants_to_reject() {
     }
 }
 
-fn check_kata(name: &str) {
-    let _serial = serial();
+/// Every mutant of `name` fails every stage meant to reject it and passes those it must pass.
+fn every_mutant(name: &str) {
     for m in mutants(name) {
-        let mutant = format!("--mutant={}", m.name);
-        let must_fail = m.rejected_by.iter().map(|s| (s, 1));
-        let must_pass = m.passes.iter().map(|s| (s, 0));
+        let must_fail = m.rejected_by.iter().map(|s| (*s, 1));
+        let must_pass = m.passes.iter().map(|s| (*s, 0));
         for (s, expected) in must_fail.chain(must_pass) {
-            let run = kata(&["check", name, &mutant, "--stage", s, "--json"]);
-            let verb = if expected == 1 { "fail" } else { "pass" };
-            assert_eq!(
-                run.code,
-                expected,
-                "{name} mutant `{}` ({}) must {verb} {s}:\n{}",
-                m.name,
-                m.mistake,
-                run.all()
-            );
-            if expected == 0 {
-                continue;
-            }
-            let report = run.json();
-            let st = stage(&report, s);
-            assert_eq!(st["status"], "failed", "{st}");
-            if *s != "concurrency" {
-                continue;
-            }
-            // Loom alone must catch it, whatever the stress test saw.
-            let loom_failed = st["tests"].as_array().expect("tests").iter().any(|t| {
-                t["status"] == "failed"
-                    && t["name"].as_str().is_some_and(|n| n.starts_with("loom:"))
-            });
-            assert!(
-                loom_failed,
-                "loom did not catch {name} mutant `{}`: {st}",
-                m.name
-            );
+            grade(name, m, s, expected);
         }
     }
 }
 
-#[test]
-fn lru_stages_reject_the_lru_mutants() {
-    check_kata("lru");
+/// The quick proof: each stage of `name` rejects the first of its mutants it must reject
+/// (graded on that stage only); [`every_mutant`] is the whole proof.
+fn one_mutant_per_stage(name: &str) {
+    for s in Stage::ALL {
+        let m = mutants(name)
+            .iter()
+            .find(|m| m.rejected_by.contains(&s.name()))
+            .unwrap_or_else(|| panic!("{name}: no mutant for {}", s.name()));
+        grade(name, m, s.name(), 1);
+    }
 }
 
-#[test]
-fn token_bucket_stages_reject_the_token_bucket_mutants() {
-    check_kata("token-bucket");
+/// Grades mutant `m` of `name` on stage `s`, which must exit with `expected` (1: rejected, 0:
+/// passed); a rejection by the concurrency stage must come from loom.
+fn grade(name: &str, m: &Mutant, s: &str, expected: i32) {
+    let mutant = format!("--mutant={}", m.name);
+    let run = kata(&["check", name, &mutant, "--stage", s, "--json"]);
+    let verb = if expected == 1 { "fail" } else { "pass" };
+    assert_eq!(
+        run.code,
+        expected,
+        "{name} mutant `{}` ({}) must {verb} {s}:\n{}",
+        m.name,
+        m.mistake,
+        run.all()
+    );
+    if expected == 0 {
+        return;
+    }
+    let report = run.json();
+    let st = stage(&report, s);
+    assert_eq!(st["status"], "failed", "{st}");
+    if s != "concurrency" {
+        return;
+    }
+    // Loom alone must catch it, whatever the stress test saw.
+    let loom_failed = st["tests"].as_array().expect("tests").iter().any(|t| {
+        t["status"] == "failed" && t["name"].as_str().is_some_and(|n| n.starts_with("loom:"))
+    });
+    assert!(
+        loom_failed,
+        "loom did not catch {name} mutant `{}`: {st}",
+        m.name
+    );
 }
+
+each_kata!(fn each_stage_rejects_a_mutant => one_mutant_per_stage);
+
+each_kata!(
+    #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
+    fn the_stages_reject_every_mutant => every_mutant
+);

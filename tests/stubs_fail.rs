@@ -6,46 +6,43 @@
 
 mod common;
 
-use common::{assert_mentions, root, serial, stage, Copy};
-use kata_core::catalogue::{Stage, KATAS};
+use common::{assert_mentions, each_kata, root, stage, Copy};
+use kata_core::catalogue::Stage;
 
-#[test]
-fn every_stub_fails_every_stage_with_not_yet_implemented() {
-    let _serial = serial();
+each_kata!(fn the_stub_fails_every_stage_with_not_yet_implemented => stub_fails_every_stage);
+
+fn stub_fails_every_stage(name: &str) {
     let copy = Copy::new();
-    for k in KATAS {
-        for s in Stage::ALL {
-            let run = copy.kata(&["check", k.name, "--stage", s.name(), "--json"]);
-            assert_eq!(
-                run.code,
-                1,
-                "stub {} must fail {}:\n{}",
-                k.name,
-                s.name(),
-                run.all()
-            );
-            let report = run.json();
-            let st = stage(&report, s.name());
-            assert_eq!(st["status"], "failed", "{st}");
-            let failed: Vec<&serde_json::Value> = st["tests"]
-                .as_array()
-                .expect("tests")
-                .iter()
-                .filter(|t| t["status"] == "failed")
-                .collect();
-            assert!(!failed.is_empty(), "{st}");
-            for t in failed {
-                assert_eq!(t["todo"], true, "{} {}: {t}", k.name, s.name());
-                let message = t["message"].as_str().unwrap_or("");
-                assert!(message.starts_with("not yet implemented"), "{message}");
-            }
+    for s in Stage::ALL {
+        let run = copy.kata(&["check", name, "--stage", s.name(), "--json"]);
+        assert_eq!(
+            run.code,
+            1,
+            "stub {} must fail {}:\n{}",
+            name,
+            s.name(),
+            run.all()
+        );
+        let report = run.json();
+        let st = stage(&report, s.name());
+        assert_eq!(st["status"], "failed", "{st}");
+        let failed: Vec<&serde_json::Value> = st["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .filter(|t| t["status"] == "failed")
+            .collect();
+        assert!(!failed.is_empty(), "{st}");
+        for t in failed {
+            assert_eq!(t["todo"], true, "{} {}: {t}", name, s.name());
+            let message = t["message"].as_str().unwrap_or("");
+            assert!(message.starts_with("not yet implemented"), "{message}");
         }
     }
 }
 
 #[test]
 fn a_full_check_of_a_stub_stops_at_examples_and_names_the_function() {
-    let _serial = serial();
     let copy = Copy::new();
     let run = copy.kata(&["check", "lru"]);
     assert_eq!(run.code, 1, "{}", run.all());

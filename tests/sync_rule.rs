@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_mentions, serial, stage, Copy};
+use common::{assert_mentions, stage, Copy};
 
 /// Solves `kata` in the copy with the reference, with `from` replaced by `to` in its source.
 fn solve_with(copy: &Copy, kata: &str, from: &str, to: &str) {
@@ -17,7 +17,6 @@ fn solve_with(copy: &Copy, kata: &str, from: &str, to: &str) {
 
 #[test]
 fn std_atomics_fail_the_concurrency_stage_and_ordering_alone_does_not() {
-    let _serial = serial();
     let copy = Copy::new();
     solve_with(
         &copy,

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{serial, Copy};
+use common::Copy;
 
 /// The first wait of a run may include building the copy's grader and a runner from scratch.
 const FIRST: Duration = Duration::from_secs(20 * 60);
@@ -247,7 +247,6 @@ fn watch_lru_stub(pane: &Pane, extra: &str) -> String {
 
 #[test]
 fn watch_grades_every_save_without_a_key_and_answers_keys() {
-    let _serial = serial();
     if !have_tmux() {
         return;
     }
@@ -301,7 +300,6 @@ fn watch_grades_every_save_without_a_key_and_answers_keys() {
 
 #[test]
 fn q_quits_promptly_just_after_a_save_and_in_the_middle_of_a_grade() {
-    let _serial = serial();
     if !have_tmux() {
         return;
     }
@@ -331,7 +329,6 @@ fn q_quits_promptly_just_after_a_save_and_in_the_middle_of_a_grade() {
 
 #[test]
 fn poll_mode_says_so_and_grades_a_save() {
-    let _serial = serial();
     if !have_tmux() {
         return;
     }
@@ -351,7 +348,6 @@ fn poll_mode_says_so_and_grades_a_save() {
 /// down to its end ("expected ... got ..."), where it used to be cut at the edge with `…`.
 #[test]
 fn a_failing_checks_message_is_wrapped_at_80_and_120_columns() {
-    let _serial = serial();
     if !have_tmux() {
         return;
     }
@@ -415,7 +411,6 @@ fn a_failing_checks_message_is_wrapped_at_80_and_120_columns() {
 
 #[test]
 fn watch_reads_keys_as_lines_when_stdin_is_not_a_terminal() {
-    let _serial = serial();
     let copy = fresh_copy();
     let mut child = Command::new(cargo())
         .current_dir(copy.path())
@@ -475,7 +470,6 @@ fn watch_reads_keys_as_lines_when_stdin_is_not_a_terminal() {
 
 #[test]
 fn check_draws_a_spinner_on_a_terminal_and_plain_lines_in_a_pipe() {
-    let _serial = serial();
     let copy = fresh_copy();
     // A pipe: no carriage return, no escape code, while a stage runs for a while.
     let run = common::kata_in(

@@ -19,8 +19,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::mutants_runner;
-use kata_core::catalogue::KATAS;
+use common::{each_kata, mutants_runner};
 
 /// The most instructions per operation may grow from [`SMALL`] to [`LARGE`].
 const MAX_GROWTH: f64 = 1.5;
@@ -85,40 +84,38 @@ fn growth(exe: &Path, kata: &str, imp: &str, series: &str, ops: u64) -> (f64, f6
     (small, large, large / small)
 }
 
-#[test]
-fn every_reference_costs_the_same_instructions_per_operation_at_every_size() {
+each_kata!(
+    #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
+    fn the_reference_costs_the_same_instructions_per_operation_at_every_size => yardstick
+);
+
+fn yardstick(kata_name: &str) {
     let exe = mutants_runner();
     let mut report = Vec::new();
-    for kata in KATAS {
-        let (all, (mutant, slow_series)) = series(kata.name);
-        for name in all {
-            let (small, large, g) = growth(&exe, kata.name, "solution", name, 20_000);
-            report.push(format!(
-                "{} {name}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)",
-                kata.name
-            ));
-            assert!(
-                g <= MAX_GROWTH,
-                "the {} reference's `{name}` costs {small:.0} instructions per operation at \
-                 {SMALL} and {large:.0} at {LARGE} ({g:.2}x, more than {MAX_GROWTH}x): it is \
-                 not O(1), and the complexity stage, which grades learners against it, would \
-                 let an O(n) learner pass",
-                kata.name
-            );
-        }
-        // The same measure must catch a known O(n) implementation.
-        let imp = format!("mutant:{mutant}");
-        let (small, large, g) = growth(&exe, kata.name, &imp, slow_series, 2_000);
+    let (all, (mutant, slow_series)) = series(kata_name);
+    for name in all {
+        let (small, large, g) = growth(&exe, kata_name, "solution", name, 20_000);
         report.push(format!(
-            "{} mutant {mutant} {slow_series}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)",
-            kata.name
+            "{kata_name} {name}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)"
         ));
         assert!(
-            g > MAX_GROWTH,
-            "the O(n) mutant `{mutant}` of {} grew only {g:.2}x in `{slow_series}` ({small:.0} -> \
-             {large:.0} instructions/op): this check could not catch a linear reference",
-            kata.name
+            g <= MAX_GROWTH,
+            "the {kata_name} reference's `{name}` costs {small:.0} instructions per operation at \
+             {SMALL} and {large:.0} at {LARGE} ({g:.2}x, more than {MAX_GROWTH}x): it is \
+             not O(1), and the complexity stage, which grades learners against it, would \
+             let an O(n) learner pass"
         );
     }
+    // The same measure must catch a known O(n) implementation.
+    let imp = format!("mutant:{mutant}");
+    let (small, large, g) = growth(&exe, kata_name, &imp, slow_series, 2_000);
+    report.push(format!(
+        "{kata_name} mutant {mutant} {slow_series}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)"
+    ));
+    assert!(
+        g > MAX_GROWTH,
+        "the O(n) mutant `{mutant}` of {kata_name} grew only {g:.2}x in `{slow_series}` \
+         ({small:.0} -> {large:.0} instructions/op): this check could not catch a linear reference"
+    );
     println!("{}", report.join("\n"));
 }

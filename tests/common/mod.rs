@@ -4,18 +4,58 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard};
 
 /// The repository root.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Grading runs measure time; running two at once would skew the complexity stage. Tests in a
-/// binary take this lock around every `cargo kata` call (Cargo runs test binaries one by one).
-pub fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+/// An exclusive lock on the file `target/selftest/locks/<name>.lock`, held until dropped.
+///
+/// A file lock, not a `Mutex`: Cargo runs a binary's tests on threads of one process, nextest
+/// runs every test in a process of its own, in parallel; an exclusive `flock` excludes both
+/// (two opens of one file conflict even within a process). The kernel releases it when the
+/// process dies, so a killed test never leaves a stale lock behind.
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+fn lock_file(name: &str) -> std::fs::File {
+    let dir = target_dir().join("selftest").join("locks");
+    std::fs::create_dir_all(&dir).expect("mkdir target/selftest/locks");
+    std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(format!("{name}.lock")))
+        .expect("open a lock file")
+}
+
+/// Waits for the lock named `name` (see [`Lock`]).
+pub fn lock(name: &str) -> Lock {
+    let file = lock_file(name);
+    file.lock().expect("lock a file");
+    Lock { _file: file }
+}
+
+/// The lock named `name` if nobody holds it.
+fn try_lock(name: &str) -> Option<Lock> {
+    let file = lock_file(name);
+    file.try_lock().ok().map(|()| Lock { _file: file })
+}
+
+/// Excludes every other holder of `serial()`, in any test process, for the guard's lifetime.
+///
+/// Most tests need no such thing: a test that changes a repository works in a [`Copy`], which
+/// is locked for as long as the test holds it, and every `cargo kata check` or `bench` in the
+/// real clone is locked per kata and implementation by [`kata_in`] (they share events files).
+/// Timing is no reason either: the complexity stage measures thread CPU time, interleaves the
+/// reference's rounds with the graded code's, and is proven to pass the references and fail the
+/// O(n) mutants with every core busy (`tests/complexity_under_load.rs`); a grade next to another
+/// is one more neighbour. `tests/bench.rs` and `tests/leaderboard.rs` still take it around each
+/// of their tests, so those exclude one another and nothing else.
+pub fn serial() -> Lock {
+    lock("serial")
 }
 
 /// The outcome of one `cargo kata` run.
@@ -94,6 +134,13 @@ pub fn learner_state(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
 /// in a [`Copy`].
 pub fn kata_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let real = dir == root();
+    // Runs in the real clone share its target directory's events files, named by kata,
+    // implementation and stage; in a copy, the copy's lock already excludes everyone else.
+    let _grading: Vec<Lock> = if real {
+        grading_locks(args).iter().map(|n| lock(n)).collect()
+    } else {
+        Vec::new()
+    };
     let before = real.then(|| learner_state(dir));
     let run = kata_in_unchecked(dir, args, env);
     if let Some(before) = before {
@@ -108,6 +155,37 @@ pub fn kata_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         );
     }
     run
+}
+
+/// The locks a `cargo kata <args>` in the real clone must hold, sorted (so that two runs that
+/// need several never wait for each other in a circle): one per kata and implementation graded
+/// (`check` and `bench` grade; `bench --solution` grades the reference too), because a stage's
+/// events go to `target/kata/events/<kata>.<implementation>.<stage>.jsonl`, which a second run
+/// of the same stage would truncate under the first. Runs of different katas or
+/// implementations, and every other command, run side by side.
+fn grading_locks(args: &[&str]) -> Vec<String> {
+    if !matches!(args.first(), Some(&"check") | Some(&"bench")) {
+        return Vec::new();
+    }
+    let mut implementation = "learner".to_owned();
+    for (i, a) in args.iter().enumerate() {
+        if *a == "--solution" {
+            implementation = "solution".to_owned();
+        } else if let Some(m) = a.strip_prefix("--mutant=") {
+            implementation = format!("mutant-{m}");
+        } else if *a == "--mutant" {
+            implementation = format!("mutant-{}", args.get(i + 1).unwrap_or(&""));
+        }
+    }
+    let katas = kata_core::catalogue::KATAS
+        .iter()
+        .map(|k| k.name)
+        .filter(|k| args.contains(&"--all") || args.contains(k));
+    let mut names: Vec<String> = katas
+        .map(|k| format!("grade-{k}-{implementation}"))
+        .collect();
+    names.sort();
+    names
 }
 
 /// The files of the learner's state that differ between two [`learner_state`]s.
@@ -178,26 +256,45 @@ pub fn assert_mentions(text: &str, needles: &[&str]) {
     }
 }
 
-/// A copy of the repository's files in `target/selftest/repo`, for tests that change a kata or
-/// the learner's state, or grade a learner's crate: the repository's git history, then a commit
-/// of the files as copied, then one of the katas as shipped (`cargo kata reset` of each kata in
-/// the copy), so that the tests see a new learner whatever the real `katas/` holds, and
+/// A copy of the repository's files in `target/selftest/repo-<n>`, for tests that change a kata
+/// or the learner's state, or grade a learner's crate: the repository's git history, then a
+/// commit of the files as copied, then one of the katas as shipped (`cargo kata reset` of each
+/// kata in the copy), so that the tests see a new learner whatever the real `katas/` holds, and
 /// `cargo kata reset` finds the shipped stubs there.
 ///
-/// Every test binary that needs one uses this one copy: Cargo runs test binaries one at a time,
-/// and the tests of a binary take [`serial`] around it, so two tests never edit it at once, and
-/// all of them share its build. The learner's state (`kata-progress.json`, `.kata-backups/`,
-/// results files) is not kept. The copy's `target/` is kept from run to run, and files outside
-/// `katas/` keep their modification times, so that only what a test changes (under `katas/`) is
-/// rebuilt.
+/// The copies are a pool of slots, one per core: a test takes the first slot no other test
+/// holds (a [`Lock`] on `repo-<n>`, kept until the `Copy` is dropped) and waits when all are
+/// taken. So tests that run at once (nextest runs one process per test, `cargo test` one thread
+/// per test) never edit one copy together, while a slot is reused from test to test and run to
+/// run: its `target/` is kept, and files outside `katas/` keep their modification times, so only
+/// what a test changes (under `katas/`) is rebuilt. A copy of its own per test would rebuild the
+/// grader and its runners in each (about 20-40 s on 2 cores; measured in ARCHITECTURE.md). The
+/// learner's state (`kata-progress.json`, `.kata-backups/`, results files) is not kept.
 pub struct Copy {
     dir: PathBuf,
+    _slot: Lock,
+}
+
+/// How many copies may exist at once: one per core, two at least (nextest's default runs as
+/// many tests at once as there are cores).
+fn copy_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
 }
 
 impl Copy {
-    /// A fresh copy (everything but `target/` is replaced), committed to a new git repository.
+    /// A fresh copy (everything but `target/` is replaced), committed to a new git repository,
+    /// in the first free slot.
     pub fn new() -> Copy {
-        let dest = target_dir().join("selftest").join("repo");
+        let (dest, slot) = loop {
+            let free = (0..copy_slots()).find_map(|n| {
+                let name = format!("repo-{n}");
+                try_lock(&name).map(|l| (target_dir().join("selftest").join(&name), l))
+            });
+            match free {
+                Some(found) => break found,
+                None => std::thread::sleep(std::time::Duration::from_millis(200)),
+            }
+        };
         if let Ok(entries) = std::fs::read_dir(&dest) {
             for e in entries.flatten() {
                 if e.file_name() != "target" {
@@ -213,7 +310,10 @@ impl Copy {
         // A new learner: no results files from an earlier run in the kept `target/` either.
         let _ = std::fs::remove_dir_all(dest.join("target").join("kata"));
         copy_repo_tree(root(), &dest, false);
-        let copy = Copy { dir: dest };
+        let copy = Copy {
+            dir: dest,
+            _slot: slot,
+        };
         copy.git(&["init", "-q"]);
         // The repository's history, when there is one, under the working tree as copied: so
         // that `cargo kata reset` finds the shipped stubs there, whatever the learner did.
@@ -352,6 +452,12 @@ fn copy_repo_tree(from: &Path, to: &Path, in_katas: bool) {
 /// The runner built with every reference and mutant (`--features mutants`), for tests that run
 /// it directly rather than through `cargo kata`: nothing is written but their own events files,
 /// so the learner's state is never touched.
+///
+/// Built exactly as `cargo kata check --mutant` builds it (`harness/cli/src/build.rs`: with
+/// `-p kata-cli`, so that features resolve as for the CLI): the same artifacts serve both. Built
+/// on its own, the runner got other features for its dependencies, so the first test here
+/// recompiled it (about 25 s on 2 cores), and each build then put its own variant back in place
+/// at `target/grade/mutants` while other tests might be starting the other.
 pub fn mutants_runner() -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
@@ -361,13 +467,53 @@ pub fn mutants_runner() -> PathBuf {
             "--quiet",
             "--profile",
             "grade",
-            "-p",
+            "--package",
             "kata-runner",
+            "--package",
+            "kata-cli",
         ])
-        .args(["--features", "mutants", "--bin", "mutants"])
+        .args(["--bin", "mutants", "--features", "kata-runner/mutants"])
         .env_remove("CARGO_TARGET_DIR")
         .status()
         .expect("cargo runs");
     assert!(status.success(), "building the mutants runner failed");
     root().join("target").join("grade").join("mutants")
 }
+
+/// One test per kata, in a module named `$module`: `each_kata!(fn $module => $check)` makes
+/// `$module::lru`, `$module::token_bucket`, ... calling `$check("lru")` and so on (a function
+/// of the test file), each with the attributes written before `fn` (the heavy tier's ignore
+/// attribute, see README). One test per kata rather than a loop in one test: nextest runs them
+/// side by side, and its timings show what each kata costs. `$module::every_kata_is_covered`
+/// fails when a kata of the catalogue has no line here.
+#[allow(unused_macros)]
+macro_rules! each_kata {
+    ($(#[$attr:meta])* fn $module:ident => $check:ident) => {
+        mod $module {
+            #[test]
+            $(#[$attr])*
+            fn lru() {
+                super::$check("lru");
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn token_bucket() {
+                super::$check("token-bucket");
+            }
+
+            #[test]
+            fn every_kata_is_covered() {
+                let names: Vec<&str> =
+                    kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
+                assert_eq!(
+                    names,
+                    ["lru", "token-bucket"],
+                    "add a test per new kata to `each_kata!` in tests/common/mod.rs"
+                );
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use each_kata;

@@ -3,7 +3,7 @@
 //! Each mutant is wrong in one way a learner might plausibly be: a cache whose `get` forgets to
 //! refresh recency, an O(n) cache that is otherwise perfect, a bucket that never caps its tokens, a
 //! lock-free bucket that checks and then acts in two steps. The repository's tests
-//! (`tests/grader_rejects_mutants.rs`) run every stage named in [`lru::MUTANTS`] and
+//! (`tests/mutants_rejected.rs`) run every stage named in [`lru::MUTANTS`] and
 //! [`token_bucket::MUTANTS`] against its mutants through `cargo kata` and assert that the stage
 //! fails, and, for a mutant meant to slip past the earlier stages, that those pass.
 //!
