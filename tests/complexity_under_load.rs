@@ -1,6 +1,6 @@
-//! The complexity stage tells O(1) from O(n) on a machine whose every core is busy: with twice as
-//! many busy threads as cores, each reference solution passes it and each O(n) mutant of
-//! `tests/mutants` fails it, on the slope measured (not by crashing or timing out).
+//! The complexity stage tells O(1) from O(n) on a machine whose every core is busy: with a busy
+//! thread on every core, each reference solution passes it and an O(n) mutant of each kata
+//! (from `tests/mutants`) fails it, on the slope measured (not by crashing or timing out).
 //!
 //! The runners are built before the load starts; the slopes are printed (`cargo test --test
 //! complexity_under_load -- --include-ignored --nocapture` shows them). The same grades on the
@@ -24,12 +24,14 @@ struct Load {
 }
 
 impl Load {
-    /// `2 × available_parallelism` threads, each looping over its own 1 MiB buffer: they compete
-    /// for the cores and, as a neighbour's build does, for the caches.
+    /// One thread per core (`available_parallelism`), each looping over its own 1 MiB buffer:
+    /// they keep every core busy and, as a neighbour's build does, compete for the caches. (Twice
+    /// as many only stretched the wall time: the grader's share of a core shrinks, while what it
+    /// measures, its thread's CPU time, does not change.)
     fn start() -> Load {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let stop = Arc::new(AtomicBool::new(false));
-        let threads = (0..2 * cores)
+        let threads = (0..cores)
             .map(|i| {
                 let stop = Arc::clone(&stop);
                 std::thread::spawn(move || {
@@ -151,16 +153,17 @@ fn separates(kata_name: &str) {
     // stage in `solutions_pass` and the O(n) mutants fail it in `mutants_rejected`.
     let build = kata(&["check", kata_name, "--solution", "--stage", "examples"]);
     assert_eq!(build.code, 0, "{}", build.all());
-    let mutants = complexity_mutants(kata_name);
-    if let Some(m) = mutants.first() {
-        let mutant = format!("--mutant={}", m.name);
-        let build = kata(&["check", kata_name, &mutant, "--stage", "examples"]);
-        assert_ne!(build.code, 2, "{}", build.all());
-    }
+    // One O(n) mutant is enough to show the verdict holds under load; every one of them fails
+    // the stage in `mutants_rejected`.
+    let m = complexity_mutants(kata_name)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{kata_name} has no O(n) mutant: add one to tests/mutants"));
+    let mutant = format!("--mutant={}", m.name);
+    let build = kata(&["check", kata_name, &mutant, "--stage", "examples"]);
+    assert_ne!(build.code, 2, "{}", build.all());
     let when = "with every core busy";
     let _load = Load::start();
     grade(kata_name, "--solution", true, when);
-    for m in mutants {
-        grade(kata_name, &format!("--mutant={}", m.name), false, when);
-    }
+    grade(kata_name, &mutant, false, when);
 }

@@ -48,7 +48,12 @@ impl Drop for Key {
     }
 }
 
+/// Runs `f`, catching its panic without printing it. The panic hook is global: the two tests
+/// here run on two threads at once, and without the lock one could take the other's silent hook
+/// as the one to restore, leaving every later failure of the binary without its message.
 fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = HOOK.lock().unwrap_or_else(|p| p.into_inner());
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let out = catch_unwind(AssertUnwindSafe(f));
