@@ -202,6 +202,9 @@ impl Drop for Load {
 fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_is_slower() {
     use kata_suites::bench::{Pace, Ratio, Summary};
     let _serial = serial();
+    // One load at a time: complexity_under_load takes this lock too, so two tests' busy
+    // threads never stack on the same cores.
+    let _one_load = common::lock("load");
     let _load = Load::start();
     for kata in ["lru", "token-bucket"] {
         for run in 1..=3 {

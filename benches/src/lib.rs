@@ -13,8 +13,8 @@
 //! (criterion's way, one function at a time) lets all of that land on one contender and not on
 //! the other: this harness used to, and the reference timed against itself came out anywhere
 //! between 0.55x and 1.02x. So every workload is a [`race`]: in each round, every contender runs
-//! one batch of about [`BATCH`], in an order drawn at random, each batch after half a batch
-//! untimed to bring its own data back into the caches. A round is a moment that every contender
+//! one batch of about [`BATCH`] ([`CONTENDED_BATCH`] for threads), in an order drawn at random,
+//! each batch after half a batch untimed to bring its own data back into the caches. A round is a moment that every contender
 //! shared, and the ratios are taken round by round ([`kata_suites::bench::Ratio`]), with their
 //! spread, so that a tie is called a tie.
 //!
@@ -112,6 +112,23 @@ pub const FULL_PROCESSES: usize = 5;
 
 /// Each timed batch is sized to take about this long.
 pub const BATCH: Duration = Duration::from_millis(4);
+
+/// A contended workload's batches are sized to take about this much of its workers' CPU time:
+/// how much two workers overlap, and so how hard they contend, is up to the scheduler, slice by
+/// slice, and on a busy machine a 4 ms batch is one or two slices: its contention was luck. With
+/// two spinning threads and another test's load on two cores, 4 ms batches put the reference
+/// doing 1.5 times the work at 1.47x (0.94-1.66), a tie.
+pub const CONTENDED_BATCH: Duration = Duration::from_millis(20);
+
+impl Clock {
+    /// How long a batch timed on this clock is sized to take.
+    pub fn batch(self) -> Duration {
+        match self {
+            Clock::ThreadCpu => BATCH,
+            Clock::WorkersCpu => CONTENDED_BATCH,
+        }
+    }
+}
 
 /// Whether every contender's state is built afresh for every round (from the workload's shared
 /// plan, untimed) rather than once per run. Two caches filled the same way are not equally fast
@@ -592,15 +609,15 @@ struct Lane {
     batch: u64,
 }
 
-/// A batch size that takes about [`BATCH`]: the subject's first operations, four times more each
+/// A batch size that takes about `batch`: the subject's first operations, four times more each
 /// time, until one run takes that long.
-fn calibrate(subject: &mut dyn Subject) -> u64 {
+fn calibrate(subject: &mut dyn Subject, batch: Duration) -> u64 {
     let mut ops = 1u64;
     loop {
         let took = subject.timed_steps(ops);
-        if took >= BATCH || ops >= 1 << 26 {
+        if took >= batch || ops >= 1 << 26 {
             let per_op = took.as_secs_f64().max(1e-9) / ops as f64;
-            return ((BATCH.as_secs_f64() / per_op) as u64).clamp(1, 1 << 26);
+            return ((batch.as_secs_f64() / per_op) as u64).clamp(1, 1 << 26);
         }
         ops *= 4;
     }
@@ -619,7 +636,7 @@ fn race(
         .iter()
         .map(|e| {
             let mut subject = e.make(spec, &prepared.plan);
-            let batch = calibrate(&mut *subject);
+            let batch = calibrate(&mut *subject, prepared.clock.batch());
             for _ in 0..2 {
                 subject.steps(batch);
             }
@@ -1020,7 +1037,7 @@ mod tests {
     #[test]
     fn calibration_sizes_a_batch_to_about_the_batch_time() {
         let mut s = Spin { cost: 50, ops: 0 };
-        let batch = calibrate(&mut s);
+        let batch = calibrate(&mut s, BATCH);
         let took = s.timed_steps(batch);
         assert!(
             took > BATCH / 4 && took < BATCH * 4,
