@@ -34,26 +34,40 @@ fn every_stage_of_every_kata_has_at_least_two_mutants_to_reject() {
     }
 }
 
-/// Every mutant of `name` fails every stage meant to reject it and passes those it must pass.
-fn every_mutant(name: &str) {
+/// The quick proof: for each stage of `name`, the first mutant it must reject, graded on that
+/// stage only. [`every_other_mutant`] grades the rest.
+fn first_per_stage(name: &str) -> Vec<(&'static Mutant, &'static str)> {
+    Stage::ALL
+        .iter()
+        .map(|s| {
+            let m = mutants(name)
+                .iter()
+                .find(|m| m.rejected_by.contains(&s.name()))
+                .unwrap_or_else(|| panic!("{name}: no mutant for {}", s.name()));
+            (m, s.name())
+        })
+        .collect()
+}
+
+fn one_mutant_per_stage(name: &str) {
+    for (m, s) in first_per_stage(name) {
+        grade(name, m, s, 1);
+    }
+}
+
+/// The rest of the proof: every mutant of `name` fails every stage meant to reject it and passes
+/// those it must pass, but for the pairs [`one_mutant_per_stage`] grades (CI runs both tiers, so
+/// each pair is graded once there; `cargo test -- --include-ignored` does the same).
+fn every_other_mutant(name: &str) {
+    let quick = first_per_stage(name);
     for m in mutants(name) {
         let must_fail = m.rejected_by.iter().map(|s| (*s, 1));
         let must_pass = m.passes.iter().map(|s| (*s, 0));
         for (s, expected) in must_fail.chain(must_pass) {
-            grade(name, m, s, expected);
+            if !quick.iter().any(|(q, qs)| q.name == m.name && *qs == s) {
+                grade(name, m, s, expected);
+            }
         }
-    }
-}
-
-/// The quick proof: each stage of `name` rejects the first of its mutants it must reject
-/// (graded on that stage only); [`every_mutant`] is the whole proof.
-fn one_mutant_per_stage(name: &str) {
-    for s in Stage::ALL {
-        let m = mutants(name)
-            .iter()
-            .find(|m| m.rejected_by.contains(&s.name()))
-            .unwrap_or_else(|| panic!("{name}: no mutant for {}", s.name()));
-        grade(name, m, s.name(), 1);
     }
 }
 
@@ -95,5 +109,5 @@ each_kata!(fn each_stage_rejects_a_mutant => one_mutant_per_stage);
 
 each_kata!(
     #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
-    fn the_stages_reject_every_mutant => every_mutant
+    fn the_stages_reject_every_other_mutant => every_other_mutant
 );

@@ -24,3 +24,62 @@ pub mod runner;
 pub mod token_bucket;
 
 pub use check::Ctx;
+
+#[doc(hidden)]
+pub use kata_core::catalogue::Stage as __Stage;
+
+/// Grades stage `$stage` of kata `$kata`'s suite (a module of this crate: `lru`,
+/// `token_bucket`) on family `$f`, with `$r` as the reference, compiling only the stages listed:
+/// the stages left out are never instantiated for `$f`. Evaluates to `Result<(), String>`, an
+/// `Err` naming the listed stages when `$stage` is not one of them.
+///
+/// This is what keeps the runners quick to build. A suite is generic code, compiled once per
+/// family it grades; the mutants' runner grades dozens of families per kata, each only on the
+/// stages that must reject it or that it must pass (`kata_mutants::mutants!`). And under
+/// `--cfg kata_loom`, which builds a runner for the concurrency stage alone
+/// ([`runner::main`] refuses the other stages there), only `concurrency` is compiled at all.
+///
+/// ```ignore
+/// kata_suites::grade!(lru, MyFamily, Reference, stage, ctx, [examples, properties])
+/// ```
+#[macro_export]
+macro_rules! grade {
+    ($kata:ident, $f:ty, $r:ty, $stage:expr, $ctx:expr, [$($s:ident),+ $(,)?]) => {{
+        let stage: $crate::__Stage = $stage;
+        let ctx: &mut $crate::Ctx = $ctx;
+        match stage {
+            $(
+                $crate::grade!(@pattern $s) => {
+                    $crate::grade!(@call $kata, $s, $f, $r, ctx);
+                    ::std::result::Result::<(), ::std::string::String>::Ok(())
+                }
+            )+
+            #[allow(unreachable_patterns)]
+            other => ::std::result::Result::Err(::std::format!(
+                "this implementation is graded on {} only, not on {}",
+                ::std::stringify!($($s),+),
+                other.name()
+            )),
+        }
+    }};
+    (@pattern examples) => { $crate::__Stage::Examples };
+    (@pattern properties) => { $crate::__Stage::Properties };
+    (@pattern concurrency) => { $crate::__Stage::Concurrency };
+    (@pattern quality) => { $crate::__Stage::Quality };
+    (@pattern complexity) => { $crate::__Stage::Complexity };
+    (@call $kata:ident, concurrency, $f:ty, $r:ty, $ctx:ident) => {
+        $crate::$kata::concurrency::run::<$f>($ctx)
+    };
+    (@call $kata:ident, complexity, $f:ty, $r:ty, $ctx:ident) => {{
+        #[cfg(not(kata_loom))]
+        $crate::$kata::complexity::run::<$f, $r>($ctx);
+        #[cfg(kata_loom)]
+        $crate::runner::loom_grades_concurrency_only();
+    }};
+    (@call $kata:ident, $s:ident, $f:ty, $r:ty, $ctx:ident) => {{
+        #[cfg(not(kata_loom))]
+        $crate::$kata::$s::run::<$f>($ctx);
+        #[cfg(kata_loom)]
+        $crate::runner::loom_grades_concurrency_only();
+    }};
+}

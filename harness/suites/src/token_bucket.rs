@@ -12,13 +12,13 @@ use kata_core::token_bucket::{ConcurrentRateLimiter, RateLimiter};
 
 use crate::Ctx;
 
-mod complexity;
+pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
-mod concurrency;
-mod examples;
+pub mod concurrency;
+pub mod examples;
 pub mod model;
-mod properties;
-mod quality;
+pub mod properties;
+pub mod quality;
 pub mod workloads;
 
 /// The types one implementation of the kata provides.
@@ -45,11 +45,13 @@ macro_rules! token_bucket_family {
 
 /// Runs `stage` of the suite on implementation `F`, with `R` as the reference for comparisons.
 pub fn run<F: TokenBucketFamily, R: TokenBucketFamily>(stage: Stage, ctx: &mut Ctx) {
-    match stage {
-        Stage::Examples => examples::run::<F>(ctx),
-        Stage::Properties => properties::run::<F>(ctx),
-        Stage::Concurrency => concurrency::run::<F>(ctx),
-        Stage::Quality => quality::run::<F>(ctx),
-        Stage::Complexity => complexity::run::<F, R>(ctx),
-    }
+    let graded = crate::grade!(
+        token_bucket,
+        F,
+        R,
+        stage,
+        ctx,
+        [examples, properties, concurrency, quality, complexity]
+    );
+    graded.expect("every stage is listed");
 }

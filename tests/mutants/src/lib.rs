@@ -26,3 +26,56 @@ pub struct Mutant {
     /// Stages it must pass (it is wrong only in a way the later stages see).
     pub passes: &'static [&'static str],
 }
+
+/// Declares a kata's mutants once: the table `MUTANTS` ([`Mutant`]s, what the repository's tests
+/// read) and `run_listed`, which grades a mutant of the table on the stages its entry names
+/// (`rejected_by` and `passes`) and on no other: through [`kata_suites::grade!`], the suite is
+/// compiled for each mutant only on those stages, which keeps the mutants' runner, built for
+/// every kata at once, quick to build. `run_listed` returns `None` for a name not in the table,
+/// so that a kata's `run` can add the mutants graded otherwise (the crashers, the alternative).
+///
+/// The generic parameter named after `reference` is the reference family, which the mutants'
+/// types may use for the parts they do not get wrong.
+#[macro_export]
+macro_rules! mutants {
+    (
+        kata $kata:literal, suite $suite:ident, reference $r:ident: $family:path;
+        $(
+            $name:literal => $f:ty {
+                mistake: $mistake:expr,
+                rejected_by: [$($rejected:ident),+ $(,)?],
+                passes: [$($passed:ident),* $(,)?] $(,)?
+            }
+        )+
+    ) => {
+        /// The mutants of this kata, with the stages that must reject them and those they must
+        /// pass.
+        pub const MUTANTS: &[$crate::Mutant] = &[$(
+            $crate::Mutant {
+                name: $name,
+                mistake: $mistake,
+                rejected_by: &[$(::std::stringify!($rejected)),+],
+                passes: &[$(::std::stringify!($passed)),*],
+            },
+        )+];
+
+        /// Grades `stage` on the mutant of [`MUTANTS`] named `name`, with `R` as the reference:
+        /// `None` when no mutant of the table has that name, an error when the stage is not one
+        /// its entry names.
+        pub fn run_listed<$r: $family>(
+            name: &str,
+            stage: ::kata_core::catalogue::Stage,
+            ctx: &mut ::kata_suites::Ctx,
+        ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+            ::std::option::Option::Some(match name {
+                $(
+                    $name => ::kata_suites::grade!(
+                        $suite, $f, $r, stage, ctx, [$($rejected,)+ $($passed),*]
+                    )
+                    .map_err(|e| ::std::format!("{} mutant `{name}`: {e}", $kata)),
+                )+
+                _ => return ::std::option::Option::None,
+            })
+        }
+    };
+}

@@ -10,81 +10,68 @@ use kata_core::sync::Mutex;
 use kata_suites::lru::LruFamily;
 use kata_suites::Ctx;
 
-use crate::Mutant;
-
-/// The `lru` mutants, with the stages that must reject them.
-pub const MUTANTS: &[Mutant] = &[
-    Mutant {
-        name: "no-refresh",
+crate::mutants! {
+    kata "lru", suite lru, reference R: LruFamily;
+    "no-refresh" => Family<VecLru<NO_REFRESH>, R> {
         mistake: "get does not make the entry most recently used",
-        rejected_by: &["examples", "properties", "quality"],
-        passes: &[],
-    },
-    Mutant {
-        name: "evicts-newest",
+        rejected_by: [examples, properties, quality],
+        passes: [],
+    }
+    "evicts-newest" => Family<VecLru<EVICTS_NEWEST>, R> {
         mistake: "a full cache evicts the most recently used entry",
-        rejected_by: &["examples", "properties", "quality"],
-        passes: &[],
-    },
-    Mutant {
-        name: "linear-scan",
+        rejected_by: [examples, properties, quality],
+        passes: [],
+    }
+    "linear-scan" => Family<VecLru<CORRECT>, R> {
         mistake: "recency kept in a Vec searched on every operation: correct, but O(n)",
-        rejected_by: &["complexity"],
-        passes: &["examples", "properties", "quality"],
-    },
-    Mutant {
-        name: "min-stamp",
+        rejected_by: [complexity],
+        passes: [examples, properties, quality],
+    }
+    "min-stamp" => Family<StampLruFamily, R> {
         mistake: "entries stamped with a counter; eviction scans for the smallest: O(n) puts",
-        rejected_by: &["complexity"],
-        passes: &["examples", "properties", "quality"],
-    },
-    Mutant {
-        name: "check-then-act",
+        rejected_by: [complexity],
+        passes: [examples, properties, quality],
+    }
+    "check-then-act" => ShardedFamily<CHECK_THEN_ACT, R> {
         mistake: "sharded put decides on eviction under one lock and inserts under another",
-        rejected_by: &["concurrency"],
-        passes: &["examples", "properties"],
-    },
-    Mutant {
-        name: "racy-len",
+        rejected_by: [concurrency],
+        passes: [examples, properties],
+    }
+    "racy-len" => ShardedFamily<RACY_LEN, R> {
         mistake: "sharded len kept in a counter updated by load-then-store outside the lock",
-        rejected_by: &["concurrency"],
-        passes: &["examples", "properties"],
-    },
-    Mutant {
-        name: "lopsided-shards",
+        rejected_by: [concurrency],
+        passes: [examples, properties],
+    }
+    "lopsided-shards" => ShardedFamily<LOPSIDED, R> {
         mistake: "every key goes to shard 0, so the cache uses 1/shards of its capacity",
-        rejected_by: &["examples", "quality"],
-        passes: &["properties", "concurrency"],
-    },
-    Mutant {
-        name: "evicts-arbitrary",
+        rejected_by: [examples, quality],
+        passes: [properties, concurrency],
+    }
+    "evicts-arbitrary" => Family<ArbitraryLruFamily, R> {
         mistake: "a full cache evicts whichever entry its HashMap (a per-instance RandomState) \
-                  lists first: wrong, and differently wrong from run to run",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-    Mutant {
-        name: "sharded-put-returns-none",
+                   lists first: wrong, and differently wrong from run to run",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+    "sharded-put-returns-none" => ShardedFamily<PUT_RETURNS_NONE, R> {
         mistake: "the sharded put stores the value but always returns None, losing the replaced \
-                  or evicted entry",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-    Mutant {
-        name: "short-shards",
+                   or evicted entry",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+    "short-shards" => ShardedFamily<SHORT_SHARDS, R> {
         mistake: "each shard holds capacity / shards, rounded down, so with_shards(3, 2) can \
-                  never hold 3",
-        rejected_by: &["examples"],
-        passes: &[],
-    },
-    Mutant {
-        name: "evicts-before-replace",
+                   never hold 3",
+        rejected_by: [examples],
+        passes: [],
+    }
+    "evicts-before-replace" => Family<VecLru<EVICTS_BEFORE_REPLACE>, R> {
         mistake: "put makes room first when the cache is full, even for a key already present, \
-                  and the evicted entry is lost",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-];
+                   and the evicted entry is lost",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+}
 
 /// Implementations that take the grader down with them, to prove it survives: they loop forever,
 /// overflow the stack, or abort the process, in `with_capacity`. And `no-checks`, which grades
@@ -97,29 +84,35 @@ pub const CRASHERS: &[&str] = &["hangs", "overflows-stack", "aborts", "no-checks
 ///
 /// When there is no mutant of that name.
 pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
-    use kata_suites::lru::run as grade;
-    match name {
-        "no-refresh" => grade::<Family<VecLru<NO_REFRESH>, R>, R>(stage, ctx),
-        "evicts-newest" => grade::<Family<VecLru<EVICTS_NEWEST>, R>, R>(stage, ctx),
-        "linear-scan" => grade::<Family<VecLru<CORRECT>, R>, R>(stage, ctx),
-        "min-stamp" => grade::<Family<StampLruFamily, R>, R>(stage, ctx),
-        "check-then-act" => grade::<ShardedFamily<CHECK_THEN_ACT, R>, R>(stage, ctx),
-        "racy-len" => grade::<ShardedFamily<RACY_LEN, R>, R>(stage, ctx),
-        "lopsided-shards" => grade::<ShardedFamily<LOPSIDED, R>, R>(stage, ctx),
-        "short-shards" => grade::<ShardedFamily<SHORT_SHARDS, R>, R>(stage, ctx),
-        "sharded-put-returns-none" => grade::<ShardedFamily<PUT_RETURNS_NONE, R>, R>(stage, ctx),
-        "evicts-arbitrary" => grade::<Family<ArbitraryLruFamily, R>, R>(stage, ctx),
-        "evicts-before-replace" => grade::<Family<VecLru<EVICTS_BEFORE_REPLACE>, R>, R>(stage, ctx),
-        "hangs" => grade::<Family<VecLru<HANGS>, R>, R>(stage, ctx),
-        "overflows-stack" => grade::<Family<VecLru<OVERFLOWS_STACK>, R>, R>(stage, ctx),
-        "aborts" => grade::<Family<VecLru<ABORTS>, R>, R>(stage, ctx),
-        // Grades nothing: the grader must call a run of zero checks ungradable, not a pass.
-        "no-checks" => {}
-        // A correct design other than the reference's (`crate::alternatives`).
-        "textbook" => grade::<crate::alternatives::TextbookFamily, R>(stage, ctx),
-        _ => return Err(format!("no lru mutant named `{name}`")),
+    use kata_suites::grade;
+    if let Some(graded) = run_listed::<R>(name, stage, ctx) {
+        return graded;
     }
-    Ok(())
+    match name {
+        // The crashers crash in `with_capacity`, so the first stage shows what the grader does.
+        "hangs" => grade!(lru, Family<VecLru<HANGS>, R>, R, stage, ctx, [examples]),
+        "overflows-stack" => grade!(
+            lru,
+            Family<VecLru<OVERFLOWS_STACK>, R>,
+            R,
+            stage,
+            ctx,
+            [examples]
+        ),
+        "aborts" => grade!(lru, Family<VecLru<ABORTS>, R>, R, stage, ctx, [examples]),
+        // Grades nothing: the grader must call a run of zero checks ungradable, not a pass.
+        "no-checks" => Ok(()),
+        // A correct design other than the reference's (`crate::alternatives`).
+        "textbook" => grade!(
+            lru,
+            crate::alternatives::TextbookFamily,
+            R,
+            stage,
+            ctx,
+            [examples, properties, concurrency, quality, complexity]
+        ),
+        _ => Err(format!("no lru mutant named `{name}`")),
+    }
 }
 
 // ---- Families: one wrong type, the reference's other. ----

@@ -12,80 +12,67 @@ use kata_core::token_bucket::{
 use kata_suites::token_bucket::TokenBucketFamily;
 use kata_suites::Ctx;
 
-use crate::Mutant;
-
-/// The `token-bucket` mutants, with the stages that must reject them.
-pub const MUTANTS: &[Mutant] = &[
-    Mutant {
-        name: "uncapped",
+crate::mutants! {
+    kata "token-bucket", suite token_bucket, reference R: TokenBucketFamily;
+    "uncapped" => SeqFamily<UNCAPPED, R> {
         mistake: "tokens keep accumulating past the capacity",
-        rejected_by: &["examples", "properties", "quality"],
-        passes: &[],
-    },
-    Mutant {
-        name: "truncating-refill",
+        rejected_by: [examples, properties, quality],
+        passes: [],
+    }
+    "truncating-refill" => SeqFamily<TRUNCATING, R> {
         mistake: "each refill adds whole tokens only and drops the fraction",
-        rejected_by: &["examples", "properties", "quality"],
-        passes: &[],
-    },
-    Mutant {
-        name: "floor-retry",
+        rejected_by: [examples, properties, quality],
+        passes: [],
+    }
+    "floor-retry" => SeqFamily<FLOOR_RETRY, R> {
         mistake: "retry_after rounded down, so retrying when told is refused",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-    Mutant {
-        name: "loop-refill",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+    "loop-refill" => SeqFamily<LOOP_REFILL, R> {
         mistake: "refills one token at a time in a loop: exact, but O(tokens refilled)",
-        rejected_by: &["complexity"],
-        passes: &["examples", "properties", "quality"],
-    },
-    Mutant {
-        name: "loop-retry",
+        rejected_by: [complexity],
+        passes: [examples, properties, quality],
+    }
+    "loop-retry" => SeqFamily<LOOP_RETRY, R> {
         mistake: "computes the wait token by token: exact, but O(tokens missing)",
-        rejected_by: &["complexity"],
-        passes: &["examples", "properties", "quality"],
-    },
-    Mutant {
-        name: "check-then-act",
+        rejected_by: [complexity],
+        passes: [examples, properties, quality],
+    }
+    "check-then-act" => AtomicFamily<CheckThenAct, R> {
         mistake: "the atomic bucket loads, decides, then stores: no compare-and-swap",
-        rejected_by: &["concurrency"],
-        passes: &["examples", "properties", "quality"],
-    },
-    Mutant {
-        name: "split-state",
+        rejected_by: [concurrency],
+        passes: [examples, properties, quality],
+    }
+    "split-state" => AtomicFamily<SplitState, R> {
         mistake: "the atomic bucket keeps tokens and refill time in two atomics",
-        rejected_by: &["concurrency"],
-        passes: &["examples", "properties", "quality"],
-    },
-    Mutant {
-        name: "backward-panic",
+        rejected_by: [concurrency],
+        passes: [examples, properties, quality],
+    }
+    "backward-panic" => SeqFamily<BACKWARD_PANIC, R> {
         mistake: "elapsed time is `now - last`, unguarded: a clock that steps back panics",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-    Mutant {
-        name: "double-credit",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+    "double-credit" => SeqFamily<DOUBLE_CREDIT, R> {
         mistake: "a clock that steps back resets the refill time to the earlier reading, so the \
-                  same stretch of time is credited again when the clock catches up",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-    Mutant {
-        name: "atomic-floor-retry",
+                   same stretch of time is credited again when the clock catches up",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+    "atomic-floor-retry" => AtomicFamily<FloorRetry, R> {
         mistake: "the atomic bucket rounds its retry hint down, so a client that waits as told \
-                  is refused again",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-    Mutant {
-        name: "locked",
+                   is refused again",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+    "locked" => AtomicFamily<Locked, R> {
         mistake: "the atomic bucket is a correct bucket behind kata_core::sync::Mutex: right \
-                  answers, but not lock-free as the kata demands",
-        rejected_by: &["examples", "properties"],
-        passes: &[],
-    },
-];
+                   answers, but not lock-free as the kata demands",
+        rejected_by: [examples, properties],
+        passes: [],
+    }
+}
 
 /// Runs `stage` on the mutant `name`, with `R` as the reference.
 ///
@@ -93,24 +80,21 @@ pub const MUTANTS: &[Mutant] = &[
 ///
 /// When there is no mutant of that name.
 pub fn run<R: TokenBucketFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
-    use kata_suites::token_bucket::run as grade;
-    match name {
-        "uncapped" => grade::<SeqFamily<UNCAPPED, R>, R>(stage, ctx),
-        "truncating-refill" => grade::<SeqFamily<TRUNCATING, R>, R>(stage, ctx),
-        "floor-retry" => grade::<SeqFamily<FLOOR_RETRY, R>, R>(stage, ctx),
-        "loop-refill" => grade::<SeqFamily<LOOP_REFILL, R>, R>(stage, ctx),
-        "loop-retry" => grade::<SeqFamily<LOOP_RETRY, R>, R>(stage, ctx),
-        "check-then-act" => grade::<AtomicFamily<CheckThenAct, R>, R>(stage, ctx),
-        "split-state" => grade::<AtomicFamily<SplitState, R>, R>(stage, ctx),
-        "backward-panic" => grade::<SeqFamily<BACKWARD_PANIC, R>, R>(stage, ctx),
-        "double-credit" => grade::<SeqFamily<DOUBLE_CREDIT, R>, R>(stage, ctx),
-        "atomic-floor-retry" => grade::<AtomicFamily<FloorRetry, R>, R>(stage, ctx),
-        "locked" => grade::<AtomicFamily<Locked, R>, R>(stage, ctx),
-        // A correct design other than the reference's (`crate::alternatives`).
-        "two-numbers" => grade::<crate::alternatives::TwoNumbersFamily, R>(stage, ctx),
-        _ => return Err(format!("no token-bucket mutant named `{name}`")),
+    if let Some(graded) = run_listed::<R>(name, stage, ctx) {
+        return graded;
     }
-    Ok(())
+    match name {
+        // A correct design other than the reference's (`crate::alternatives`).
+        "two-numbers" => kata_suites::grade!(
+            token_bucket,
+            crate::alternatives::TwoNumbersFamily,
+            R,
+            stage,
+            ctx,
+            [examples, properties, concurrency, quality, complexity]
+        ),
+        _ => Err(format!("no token-bucket mutant named `{name}`")),
+    }
 }
 
 /// A family with a wrong single-threaded bucket and the reference's atomic one.

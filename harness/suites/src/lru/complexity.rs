@@ -26,7 +26,9 @@ fn prepared<'a, C: Cache<u64, u64> + 'a>(
 /// The series of this stage, by name, for [`crate::measure::Count`].
 pub const SERIES: &[&str] = &["read-heavy", "write-heavy", "scan", "mixed"];
 
-pub(super) fn run<F: LruFamily, R: LruFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F`, with `R` as the reference the measurements compare with (through
+/// [`super::run`] or [`crate::grade!`]).
+pub fn run<F: LruFamily, R: LruFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(5);
     let order_seed = ctx.sub_seed(55);
     if let Some(count) = ctx.count.clone() {

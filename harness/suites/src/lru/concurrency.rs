@@ -60,8 +60,10 @@ fn conservation(
     Ok(())
 }
 
+/// Grades this stage on `F`: loom's model checks under `--cfg kata_loom`, the stress test
+/// otherwise (through [`super::run`] or [`crate::grade!`]).
 #[cfg(not(kata_loom))]
-pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
+pub fn run<F: LruFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(3);
     ctx.check(
         "stress: 4 threads, 20 000 random operations each, conservation holds",
@@ -147,8 +149,10 @@ fn stress<F: LruFamily>(seed: u64) -> Result<(), String> {
     conservation(put_values.len() as u32, &back, &remaining, cache.len(), 64)
 }
 
+/// Grades this stage on `F`: loom's model checks under `--cfg kata_loom`, the stress test
+/// otherwise (through [`super::run`] or [`crate::grade!`]).
 #[cfg(kata_loom)]
-pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
+pub fn run<F: LruFamily>(ctx: &mut Ctx) {
     use loom::sync::Arc;
     use loom::thread;
 

@@ -14,7 +14,8 @@ fn cache<F: LruFamily>(capacity: usize) -> Result<C<F>, String> {
     C::<F>::with_capacity(capacity).map_err(|e| format!("with_capacity({capacity}) failed: {e}"))
 }
 
-pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
+pub fn run<F: LruFamily>(ctx: &mut Ctx) {
     ctx.check("capacity 0 is refused with CapacityError::Zero", || {
         ensure!(
             matches!(C::<F>::with_capacity(0), Err(CapacityError::Zero)),

@@ -219,7 +219,8 @@ fn sharded<F: LruFamily>(s: &Scenario) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
+pub fn run<F: LruFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(1);
     ctx.check(
         "LruCache matches the exact LRU model on random sequences",

@@ -103,7 +103,8 @@ fn compare_exact<F: LruFamily>(ctx: &mut Ctx, name: &str, trace: &[u32]) {
     });
 }
 
-pub(super) fn run<F: LruFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
+pub fn run<F: LruFamily>(ctx: &mut Ctx) {
     let zipf = Zipf::new(ZIPF_KEYS, ZIPF_S).trace(REQUESTS, ctx.sub_seed(4));
     compare_exact::<F>(
         ctx,

@@ -16,7 +16,9 @@ use crate::Ctx;
 /// The series of this stage, by name, for [`crate::measure::Count`].
 pub const SERIES: &[&str] = &["TokenBucket", "AtomicTokenBucket"];
 
-pub(super) fn run<F: TokenBucketFamily, R: TokenBucketFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F`, with `R` as the reference the measurements compare with (through
+/// [`super::run`] or [`crate::grade!`]).
+pub fn run<F: TokenBucketFamily, R: TokenBucketFamily>(ctx: &mut Ctx) {
     let order_seed = ctx.sub_seed(55);
     if let Some(count) = ctx.count.clone() {
         ctx.check(&format!("count {}", count.series), || {

@@ -11,8 +11,10 @@ use kata_core::token_bucket::{ConcurrentRateLimiter, Rate};
 use super::TokenBucketFamily;
 use crate::Ctx;
 
+/// Grades this stage on `F`: loom's model checks under `--cfg kata_loom`, the stress test
+/// otherwise (through [`super::run`] or [`crate::grade!`]).
 #[cfg(not(kata_loom))]
-pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
+pub fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     ctx.check(
         "stress: 4 threads share one bucket; granted never exceeds capacity + rate x time",
         stress::<F>,
@@ -75,8 +77,10 @@ fn stress<F: TokenBucketFamily>() -> Result<(), String> {
     Ok(())
 }
 
+/// Grades this stage on `F`: loom's model checks under `--cfg kata_loom`, the stress test
+/// otherwise (through [`super::run`] or [`crate::grade!`]).
 #[cfg(kata_loom)]
-pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
+pub fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     use loom::sync::Arc;
     use loom::thread;
     use std::time::Duration;

@@ -43,7 +43,8 @@ fn a_third_of_a_nanosecond(acquire: &mut Acquire, clock: &ManualClock) -> Outcom
     Ok(())
 }
 
-pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
+pub fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     ctx.check("bad configurations are refused with clear errors", || {
         let clock = ManualClock::new();
         let cases = [

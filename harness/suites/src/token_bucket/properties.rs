@@ -306,7 +306,8 @@ fn property<D: Driven>(
     }
 }
 
-pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
+pub fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     property(ctx, 1, "TokenBucket", |s, clock| {
         Ok(F::Bucket::<ManualClock>::new(s.capacity, s.rate, clock).map(Seq))
     });

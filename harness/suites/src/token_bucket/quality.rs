@@ -99,7 +99,8 @@ fn total(trace: &[(u64, u64)], granted: &[bool]) -> u64 {
         .sum()
 }
 
-pub(super) fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
+/// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
+pub fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
     let trace = trace(ctx.sub_seed(4));
     let mut model = ModelBucket::new(CAPACITY, RATE, 0);
     let ideal = replay(&trace, |t, n| model.try_acquire(n, t).is_ok());
