@@ -87,6 +87,9 @@ pub struct Args {
     pub selftest: bool,
     /// Do not count instructions.
     pub no_count: bool,
+    /// Leave the peers out: the learner's crate (or the self-test's contenders) against the
+    /// reference only.
+    pub no_peers: bool,
     /// Internal: run as the child [`count`] starts under callgrind.
     pub count_child: bool,
     /// Internal: run as one of the processes a race is split across ([`race_in_processes`]):
@@ -151,7 +154,7 @@ pub const COUNT_WARMUP: u64 = 1 << 12;
 
 impl Args {
     /// Parses `--out FILE [--quick] [--workload NAME]... [--seed N] [--rounds N] [--selftest]
-    /// [--no-count]`.
+    /// [--no-count] [--no-peers]`.
     ///
     /// # Errors
     ///
@@ -165,6 +168,7 @@ impl Args {
             rounds: None,
             selftest: false,
             no_count: false,
+            no_peers: false,
             count_child: false,
             race_child: None,
         };
@@ -174,6 +178,7 @@ impl Args {
                 "--quick" => parsed.quick = true,
                 "--selftest" => parsed.selftest = true,
                 "--no-count" => parsed.no_count = true,
+                "--no-peers" => parsed.no_peers = true,
                 "--count-child" => parsed.count_child = true,
                 "--race-child" => {
                     let v = value()?;
@@ -468,7 +473,8 @@ pub fn run(kata: KataBench) -> ! {
 }
 
 /// Every contender of this run, in table order: the learner's crate, the reference, the
-/// self-test's two (with `--selftest`), the peers (graded here, unless counting).
+/// self-test's two (with `--selftest`), the peers (graded here, unless counting; none with
+/// `--no-peers`).
 fn entrants(kata: &KataBench, args: &Args) -> Vec<Entrant> {
     let mut all = Vec::new();
     if let Some(make) = kata.learner {
@@ -498,7 +504,12 @@ fn entrants(kata: &KataBench, args: &Args) -> Vec<Entrant> {
             });
         }
     }
-    for p in &kata.peers {
+    let peers = if args.no_peers {
+        &[][..]
+    } else {
+        &kata.peers[..]
+    };
+    for p in peers {
         let contender = if args.count_child || args.race_child.is_some() {
             // A child needs no verdict: the parent has it.
             peer(p.peer, &kata_peers::Verdict::Passed)
@@ -554,8 +565,10 @@ fn race_in_processes(
             .args(["--rounds", &args.rounds_per_process().to_string()])
             .arg("--out")
             .arg(&out);
-        if args.selftest {
-            cmd.arg("--selftest");
+        for (on, flag) in [(args.selftest, "--selftest"), (args.no_peers, "--no-peers")] {
+            if on {
+                cmd.arg(flag);
+            }
         }
         let status = cmd
             .status()
@@ -752,8 +765,10 @@ fn count_with(valgrind: &str, args: &Args, summary: &Summary) -> Result<Vec<Coun
     for w in &summary.workloads {
         cmd.args(["--workload", &w.name]);
     }
-    if args.selftest {
-        cmd.arg("--selftest");
+    for (on, flag) in [(args.selftest, "--selftest"), (args.no_peers, "--no-peers")] {
+        if on {
+            cmd.arg(flag);
+        }
     }
     progress("count\tstart");
     let output = cmd.output();
@@ -928,9 +943,10 @@ mod tests {
             "--rounds",
             "5",
             "--selftest",
+            "--no-peers",
         ])
         .unwrap();
-        assert!(a.quick && a.selftest && !a.no_count && !a.count_child);
+        assert!(a.quick && a.selftest && a.no_peers && !a.no_count && !a.count_child);
         assert_eq!(a.workloads, ["scan"]);
         // Five rounds asked for, in three processes: two each, six in all.
         assert_eq!((a.seed, a.rounds_per_process(), a.rounds()), (7, 2, 6));

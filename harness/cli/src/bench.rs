@@ -15,7 +15,8 @@
 //!    `benches/leaderboards/<kata>.jsonl` ([`crate::leaderboard`]).
 //!
 //! `--self-test` adds two contenders that prove the ratios on this machine, now: the reference
-//! timed a second time (a tie) and the reference doing 1.5 times the work (slower).
+//! timed a second time (a tie) and the reference doing 1.5 times the work (slower). `--no-peers`
+//! leaves the peer crates out (neither graded nor timed), for a quicker run.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
@@ -49,6 +50,8 @@ pub struct Options {
     pub self_test: bool,
     /// Do not count instructions.
     pub no_count: bool,
+    /// Leave the peer crates out.
+    pub no_peers: bool,
 }
 
 /// A seed no earlier run used: the graded crate cannot have been tuned to it.
@@ -110,10 +113,11 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         } else {
             "full: 60 rounds in 5 processes, and criterion's report"
         },
-        if opts.solution {
-            ": the reference and the peer crates"
-        } else {
-            ": your crate, the reference and the peer crates"
+        match (opts.solution, opts.no_peers) {
+            (true, false) => ": the reference and the peer crates",
+            (true, true) => ": the reference, no peers",
+            (false, false) => ": your crate, the reference and the peer crates",
+            (false, true) => ": your crate and the reference, no peers",
         }
     ));
     out.line("  building the benches (bench profile) ...");
@@ -153,6 +157,7 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         (opts.quick, "--quick"),
         (opts.self_test, "--selftest"),
         (opts.no_count, "--no-count"),
+        (opts.no_peers, "--no-peers"),
     ] {
         if on {
             cmd.arg(flag);

@@ -145,6 +145,9 @@ struct BenchArgs {
     /// Do not count instructions per operation under callgrind.
     #[arg(long)]
     no_count: bool,
+    /// Leave the peer crates out: your crate against the reference only, in about half the time.
+    #[arg(long)]
+    no_peers: bool,
 }
 
 #[derive(Args)]
@@ -247,6 +250,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     seed: args.seed,
                     self_test: args.self_test,
                     no_count: args.no_count,
+                    no_peers: args.no_peers,
                 },
             )
         }
