@@ -86,12 +86,19 @@ impl fmt::Display for Failure {
 
 /// Grades an `lru` family `F` (with `R` as the reference the suite compares against).
 pub fn grade_lru<F: LruFamily, R: LruFamily>(seed: u64) -> Verdict {
-    grade(seed, kata_suites::lru::run::<F, R>)
+    // Only the stages of `STAGES` are compiled for a peer (`kata_suites::grade!`).
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(lru, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
 }
 
 /// Grades a `token-bucket` family `F` (with `R` as the reference the suite compares against).
 pub fn grade_token_bucket<F: TokenBucketFamily, R: TokenBucketFamily>(seed: u64) -> Verdict {
-    grade(seed, kata_suites::token_bucket::run::<F, R>)
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(token_bucket, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
 }
 
 /// Runs [`STAGES`] in order through `run` (a suite's `run` function with its families chosen),

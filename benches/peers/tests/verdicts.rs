@@ -5,24 +5,23 @@
 //! and an assertion's own message could be swallowed while another test is grading.
 
 use kata_core::catalogue::Stage;
-use kata_peers::grade::{grade_lru, grade_token_bucket, Verdict};
-use kata_peers::lru::{LruCrateFamily, QuickCacheFamily, SchnellruFamily};
-use kata_peers::token_bucket::{GovernorFamily, RatelimitFamily};
+use kata_peers::grade::Verdict;
 use kata_peers::Peer;
-
-kata_suites::lru_family!(
-    /// The reference `lru`, whose sharded cache the peers' families borrow.
-    LruReference => lru_solution
-);
-kata_suites::token_bucket_family!(
-    /// The reference `token-bucket`.
-    TokenBucketReference => token_bucket_solution
-);
 
 const SEED: u64 = 0x5EED;
 
 /// What a peer's verdict must be: a pass, or a failure of this stage and check.
 type Expected = Option<(Stage, &'static str)>;
+
+/// The verdicts are the bench's own (`kata_peers::<kata>::verdict`, compiled optimised in
+/// kata-peers), not the suites instantiated again here.
+fn lru_verdict(name: &str) -> Verdict {
+    kata_peers::lru::verdict(name, SEED).expect("an lru peer")
+}
+
+fn token_bucket_verdict(name: &str) -> Verdict {
+    kata_peers::token_bucket::verdict(name, SEED).expect("a token-bucket peer")
+}
 
 fn peer(peers: &'static [Peer], name: &str) -> &'static Peer {
     peers
@@ -48,19 +47,19 @@ fn assert_verdict(peer: &Peer, verdict: &Verdict, expected: Expected) {
 
 #[test]
 fn lru_crate_passes() {
-    let verdict = grade_lru::<LruCrateFamily<LruReference>, LruReference>(SEED);
+    let verdict = lru_verdict("lru");
     assert_verdict(peer(kata_peers::lru::PEERS, "lru"), &verdict, None);
 }
 
 #[test]
 fn schnellru_passes() {
-    let verdict = grade_lru::<SchnellruFamily<LruReference>, LruReference>(SEED);
+    let verdict = lru_verdict("schnellru");
     assert_verdict(peer(kata_peers::lru::PEERS, "schnellru"), &verdict, None);
 }
 
 #[test]
 fn quick_cache_is_not_an_lru() {
-    let verdict = grade_lru::<QuickCacheFamily<LruReference>, LruReference>(SEED);
+    let verdict = lru_verdict("quick_cache");
     assert_verdict(
         peer(kata_peers::lru::PEERS, "quick_cache"),
         &verdict,
@@ -76,7 +75,7 @@ fn quick_cache_is_not_an_lru() {
 
 #[test]
 fn governor_rounds_the_token_interval_to_whole_nanoseconds() {
-    let verdict = grade_token_bucket::<GovernorFamily, TokenBucketReference>(SEED);
+    let verdict = token_bucket_verdict("governor");
     assert_verdict(
         peer(kata_peers::token_bucket::PEERS, "governor"),
         &verdict,
@@ -92,7 +91,7 @@ fn governor_rounds_the_token_interval_to_whole_nanoseconds() {
 
 #[test]
 fn ratelimit_counts_millionths_of_a_token() {
-    let verdict = grade_token_bucket::<RatelimitFamily, TokenBucketReference>(SEED);
+    let verdict = token_bucket_verdict("ratelimit");
     assert_verdict(
         peer(kata_peers::token_bucket::PEERS, "ratelimit"),
         &verdict,
