@@ -201,15 +201,30 @@ pub fn run<F: TokenBucketFamily>(ctx: &mut Ctx) {
             let end = 1_000_000_000u64;
             let mut granted = 0u64;
             let mut now = 0u64;
+            // The wait a refusal asked for, until a grant: a client that waited as told must be
+            // granted, so a second refusal in a row means the hint was too short (and, 1 ns at
+            // a time, would make this loop run for minutes).
+            let mut told: Option<(u64, u64)> = None;
             loop {
                 match b.try_acquire(1) {
-                    Ok(()) => granted += 1,
+                    Ok(()) => {
+                        granted += 1;
+                        told = None;
+                    }
                     Err(AcquireError::Insufficient { retry_after }) => {
                         let wait = u64::try_from(retry_after.as_nanos()).unwrap_or(u64::MAX);
                         ensure!(
                             wait > 0,
                             "Insufficient with a retry_after of zero at {now} ns"
                         );
+                        if let Some((at, waited)) = told {
+                            return Err(format!(
+                                "at {at} ns, try_acquire(1) was told to retry after {waited} ns; \
+                                 retried at {now} ns, it was refused again (retry_after {wait} \
+                                 ns): retry_after must be the whole wait"
+                            ));
+                        }
+                        told = Some((now, wait));
                         now = now.saturating_add(wait);
                         if now > end {
                             break;
