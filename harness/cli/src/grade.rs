@@ -107,7 +107,7 @@ pub fn toolchain() -> Toolchain {
 /// cores there are: the runner with all its dependencies (when `cargo kata` itself was not built
 /// in this target directory first, which compiles most of them), and the loom flavour, which
 /// compiles the target crates again with `--cfg kata_loom`, loom included.
-const FIRST_BUILD_SECS_2_CORES: (u64, u64) = (20, 20);
+const FIRST_BUILD_SECS_2_CORES: (u64, u64) = (20, 16);
 
 /// Builds a runner, saying what is built; a first build says so and roughly how long it takes,
 /// and on a terminal Cargo's progress (`37/61 crates: proptest`) is shown as it goes, in a pipe
