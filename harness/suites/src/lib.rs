@@ -41,9 +41,20 @@ pub use kata_core::catalogue::Stage as __Stage;
 ///
 /// ```ignore
 /// kata_suites::grade!(lru, MyFamily, Reference, stage, ctx, [examples, properties])
+/// kata_suites::grade!(lru, MyFamily, Reference, stage, ctx, all) // the five stages
 /// ```
 #[macro_export]
 macro_rules! grade {
+    ($kata:ident, $f:ty, $r:ty, $stage:expr, $ctx:expr, all) => {
+        $crate::grade!(
+            $kata,
+            $f,
+            $r,
+            $stage,
+            $ctx,
+            [examples, properties, concurrency, quality, complexity]
+        )
+    };
     ($kata:ident, $f:ty, $r:ty, $stage:expr, $ctx:expr, [$($s:ident),+ $(,)?]) => {{
         let stage: $crate::__Stage = $stage;
         let ctx: &mut $crate::Ctx = $ctx;

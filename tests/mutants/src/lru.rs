@@ -103,14 +103,7 @@ pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), 
         // Grades nothing: the grader must call a run of zero checks ungradable, not a pass.
         "no-checks" => Ok(()),
         // A correct design other than the reference's (`crate::alternatives`).
-        "textbook" => grade!(
-            lru,
-            crate::alternatives::TextbookFamily,
-            R,
-            stage,
-            ctx,
-            [examples, properties, concurrency, quality, complexity]
-        ),
+        "textbook" => grade!(lru, crate::alternatives::TextbookFamily, R, stage, ctx, all),
         _ => Err(format!("no lru mutant named `{name}`")),
     }
 }

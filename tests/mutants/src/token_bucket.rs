@@ -91,7 +91,7 @@ pub fn run<R: TokenBucketFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Res
             R,
             stage,
             ctx,
-            [examples, properties, concurrency, quality, complexity]
+            all
         ),
         _ => Err(format!("no token-bucket mutant named `{name}`")),
     }
