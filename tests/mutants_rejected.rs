@@ -111,3 +111,29 @@ each_kata!(
     #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
     fn the_stages_reject_every_other_mutant => every_other_mutant
 );
+
+/// A mutant is compiled only for the stages its entry names (`kata_mutants::mutants!`): asked for
+/// another, the runner says so and the grade is not a pass.
+#[test]
+fn a_mutant_is_graded_only_on_the_stages_its_entry_names() {
+    let m = mutants("lru")
+        .iter()
+        .find(|m| m.name == "short-shards")
+        .expect("the lru mutant short-shards");
+    assert_eq!((m.rejected_by, m.passes), (&["examples"][..], &[][..]));
+    let run = kata(&[
+        "check",
+        "lru",
+        "--mutant=short-shards",
+        "--stage",
+        "quality",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    common::assert_mentions(
+        &run.all(),
+        &[
+            "lru mutant `short-shards`",
+            "graded on examples only, not on quality",
+        ],
+    );
+}
