@@ -61,11 +61,8 @@ impl Drop for Load {
 }
 
 fn complexity_mutants(kata: &str) -> Vec<&'static Mutant> {
-    let all = match kata {
-        "lru" => kata_mutants::lru::MUTANTS,
-        "token-bucket" => kata_mutants::token_bucket::MUTANTS,
-        other => panic!("kata `{other}` has no mutants: add some to tests/mutants"),
-    };
+    let all = kata_mutants::of(kata)
+        .unwrap_or_else(|| panic!("kata `{kata}` has no mutants: add some to tests/mutants"));
     all.iter()
         .filter(|m| m.rejected_by.contains(&"complexity"))
         .collect()

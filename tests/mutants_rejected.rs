@@ -9,11 +9,8 @@ use kata_core::catalogue::{Stage, KATAS};
 use kata_mutants::Mutant;
 
 fn mutants(kata: &str) -> &'static [Mutant] {
-    match kata {
-        "lru" => kata_mutants::lru::MUTANTS,
-        "token-bucket" => kata_mutants::token_bucket::MUTANTS,
-        other => panic!("kata `{other}` has no mutants: add some to tests/mutants"),
-    }
+    kata_mutants::of(kata)
+        .unwrap_or_else(|| panic!("kata `{kata}` has no mutants: add some to tests/mutants"))
 }
 
 #[test]

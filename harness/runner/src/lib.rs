@@ -12,67 +12,61 @@
 use kata_core::catalogue::Stage;
 use kata_suites::Ctx;
 
-#[cfg(feature = "lru")]
-kata_suites::lru_family!(
-    /// The reference `lru`.
-    LruReference => lru_solution
-);
-#[cfg(feature = "lru-learner")]
-kata_suites::lru_family!(
-    /// The learner's `lru`.
-    LruLearner => lru_kata
-);
-#[cfg(feature = "token-bucket")]
-kata_suites::token_bucket_family!(
-    /// The reference `token-bucket`.
-    TokenBucketReference => token_bucket_solution
-);
-#[cfg(feature = "token-bucket-learner")]
-kata_suites::token_bucket_family!(
-    /// The learner's `token-bucket`.
-    TokenBucketLearner => token_bucket_kata
-);
+/// Declares, for each kata, the reference's and the learner's family (each behind its feature)
+/// and the dispatch from `--kata` and `--impl` to the suite: one line per kata.
+macro_rules! runner {
+    ($(
+        $kata:literal => $suite:ident, $family:ident:
+            $reference:ident = $reference_crate:ident if $reference_feature:literal,
+            $learner:ident = $learner_crate:ident if $learner_feature:literal;
+    )+) => {
+        $(
+            #[cfg(feature = $reference_feature)]
+            kata_suites::$family!(
+                #[doc = concat!("The reference `", $kata, "`.")]
+                $reference => $reference_crate
+            );
+            #[cfg(feature = $learner_feature)]
+            kata_suites::$family!(
+                #[doc = concat!("The learner's `", $kata, "`.")]
+                $learner => $learner_crate
+            );
+        )+
 
-fn dispatch(kata: &str, imp: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
-    use kata_suites::{lru, token_bucket};
-    let _ = (stage, &ctx);
-    match (kata, imp) {
-        #[cfg(feature = "lru-learner")]
-        ("lru", "learner") => {
-            lru::run::<LruLearner, LruReference>(stage, ctx);
-            Ok(())
+        fn dispatch(kata: &str, imp: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
+            let _ = (stage, &ctx);
+            match (kata, imp) {
+                $(
+                    #[cfg(feature = $learner_feature)]
+                    ($kata, "learner") => {
+                        kata_suites::$suite::run::<$learner, $reference>(stage, ctx);
+                        Ok(())
+                    }
+                    #[cfg(feature = $reference_feature)]
+                    ($kata, "solution") => {
+                        kata_suites::$suite::run::<$reference, $reference>(stage, ctx);
+                        Ok(())
+                    }
+                    #[cfg(feature = "mutants")]
+                    ($kata, imp) if imp.starts_with("mutant:") => {
+                        kata_mutants::$suite::run::<$reference>(&imp["mutant:".len()..], stage, ctx)
+                    }
+                )+
+                _ => Err(format!(
+                    "this runner was not built with `{imp}` of kata `{kata}` (features: enable it)"
+                )),
+            }
         }
-        #[cfg(feature = "lru")]
-        ("lru", "solution") => {
-            lru::run::<LruReference, LruReference>(stage, ctx);
-            Ok(())
-        }
-        #[cfg(feature = "token-bucket-learner")]
-        ("token-bucket", "learner") => {
-            token_bucket::run::<TokenBucketLearner, TokenBucketReference>(stage, ctx);
-            Ok(())
-        }
-        #[cfg(feature = "token-bucket")]
-        ("token-bucket", "solution") => {
-            token_bucket::run::<TokenBucketReference, TokenBucketReference>(stage, ctx);
-            Ok(())
-        }
-        #[cfg(feature = "mutants")]
-        ("lru", imp) if imp.starts_with("mutant:") => {
-            kata_mutants::lru::run::<LruReference>(&imp["mutant:".len()..], stage, ctx)
-        }
-        #[cfg(feature = "mutants")]
-        ("token-bucket", imp) if imp.starts_with("mutant:") => {
-            kata_mutants::token_bucket::run::<TokenBucketReference>(
-                &imp["mutant:".len()..],
-                stage,
-                ctx,
-            )
-        }
-        _ => Err(format!(
-            "this runner was not built with `{imp}` of kata `{kata}` (features: enable it)"
-        )),
-    }
+    };
+}
+
+runner! {
+    "lru" => lru, lru_family:
+        LruReference = lru_solution if "lru",
+        LruLearner = lru_kata if "lru-learner";
+    "token-bucket" => token_bucket, token_bucket_family:
+        TokenBucketReference = token_bucket_solution if "token-bucket",
+        TokenBucketLearner = token_bucket_kata if "token-bucket-learner";
 }
 
 /// The runner's entry point, for the binaries.

@@ -14,6 +14,16 @@ pub mod alternatives;
 pub mod lru;
 pub mod token_bucket;
 
+/// The mutants of kata `kata` (its name in the catalogue), or `None` for a kata that has none
+/// yet: the one place the repository's tests find them.
+pub fn of(kata: &str) -> Option<&'static [Mutant]> {
+    Some(match kata {
+        "lru" => lru::MUTANTS,
+        "token-bucket" => token_bucket::MUTANTS,
+        _ => return None,
+    })
+}
+
 /// One known-wrong implementation and what must catch it.
 #[derive(Debug, Clone, Copy)]
 pub struct Mutant {
