@@ -202,7 +202,7 @@ impl Drop for Load {
 #[test]
 #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
 fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_is_slower() {
-    use kata_suites::bench::{Pace, Ratio, Summary};
+    use kata_suites::bench::{Pace, Ratio, Role, Summary};
     let _serial = serial();
     // One load at a time: complexity_under_load takes this lock too, so two tests' busy
     // threads never stack on the same cores.
@@ -224,6 +224,13 @@ fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_i
             let summary: Summary =
                 serde_json::from_slice(&std::fs::read(&file).expect("the bench's summary"))
                     .expect("a bench summary");
+            // `--no-peers`: the reference and the self-test's two, nothing else.
+            let roles: Vec<Role> = summary.contenders.iter().map(|c| c.role).collect();
+            assert_eq!(
+                roles,
+                [Role::Reference, Role::Selftest, Role::Selftest],
+                "{kata} run {run}: --no-peers times the reference and its twins only"
+            );
             for w in &summary.workloads {
                 let reference = w.timing("reference").expect("the reference");
                 let ratio = |name: &str| {
