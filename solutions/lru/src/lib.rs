@@ -141,7 +141,10 @@ impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCache<K, V> {
         })
     }
 
-    #[inline]
+    // Inlined always: left to the optimiser, `get` stayed a call in the bench's loop, at 64
+    // instructions each; inlined, read-heavy went from 91 to 81 instructions per operation
+    // (callgrind, `cargo kata bench lru --solution --quick`).
+    #[inline(always)]
     fn get(&mut self, key: &K) -> Option<&V> {
         let i = self.find(self.hash(key), key)?;
         self.touch(i);
