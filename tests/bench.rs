@@ -195,10 +195,11 @@ impl Drop for Load {
 }
 
 /// The proof the issue asked for: under load, three runs in a row of each kata's bench with its
-/// self-test contenders (and no peers, which would only make it longer); in every run and on every workload, the reference timed a second time
-/// is a tie, and the reference doing 1.5 times the work is slower with a ratio near 1.5 (on the
-/// contended workload, where the scheduler decides how much two workers overlap, its median is
-/// above 1.15, possibly past 1.5, and its interval may reach into the tie band).
+/// self-test contenders (and no peers, which would only make it longer); in every run and on
+/// every workload, the reference timed a second time is a tie, and the reference doing 1.5 times
+/// the work is slower with a ratio near 1.5 (on the contended workload, where the scheduler
+/// decides how much two workers overlap, its median is above 1.15, possibly past 1.5, and its
+/// interval may reach into the tie band).
 #[test]
 #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
 fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_is_slower() {
