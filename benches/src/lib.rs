@@ -211,6 +211,15 @@ impl Args {
         Ok(parsed)
     }
 
+    /// The flags that choose the contenders, for a child process (racing or counting) to run the
+    /// same ones as its parent.
+    pub fn contender_flags(&self) -> Vec<&'static str> {
+        [(self.selftest, "--selftest"), (self.no_peers, "--no-peers")]
+            .into_iter()
+            .filter_map(|(on, flag)| on.then_some(flag))
+            .collect()
+    }
+
     /// The processes each workload's rounds are split across.
     pub fn processes(&self) -> usize {
         if self.quick {
@@ -565,11 +574,7 @@ fn race_in_processes(
             .args(["--rounds", &args.rounds_per_process().to_string()])
             .arg("--out")
             .arg(&out);
-        for (on, flag) in [(args.selftest, "--selftest"), (args.no_peers, "--no-peers")] {
-            if on {
-                cmd.arg(flag);
-            }
-        }
+        cmd.args(args.contender_flags());
         let status = cmd
             .status()
             .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
@@ -765,11 +770,7 @@ fn count_with(valgrind: &str, args: &Args, summary: &Summary) -> Result<Vec<Coun
     for w in &summary.workloads {
         cmd.args(["--workload", &w.name]);
     }
-    for (on, flag) in [(args.selftest, "--selftest"), (args.no_peers, "--no-peers")] {
-        if on {
-            cmd.arg(flag);
-        }
-    }
+    cmd.args(args.contender_flags());
     progress("count\tstart");
     let output = cmd.output();
     progress("count\tdone");
