@@ -143,7 +143,7 @@ impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCache<K, V> {
 
     // Inlined always: left to the optimiser, `get` stayed a call in the bench's loop, at 64
     // instructions each; inlined, read-heavy went from 91 to 81 instructions per operation
-    // (callgrind, `cargo kata bench lru --solution --quick`; 83 once `put` was inlined too).
+    // (callgrind, `cargo kata bench lru --solution --quick`).
     #[inline(always)]
     fn get(&mut self, key: &K) -> Option<&V> {
         let i = self.find(self.hash(key), key)?;
@@ -157,9 +157,6 @@ impl<K: Hash + Eq + Clone, V> Cache<K, V> for LruCache<K, V> {
         Some(&self.node(i).value)
     }
 
-    // Inlined always, as `get` is: write-heavy 125 -> 113 instructions per operation, scan
-    // 244 -> 220. (`remove` inlined too gained nothing measurable, so it is left to the optimiser.)
-    #[inline(always)]
     fn put(&mut self, key: K, value: V) -> Option<(K, V)> {
         let hash = self.hash(&key);
         if let Some(i) = self.find(hash, &key) {
