@@ -45,6 +45,12 @@ pub const KATAS: &[Kata] = &[
         curriculum: "000 Module 1.3 Caching Strategies; 002 Week 5 Caching & Performance",
     },
     Kata {
+        name: "lfu",
+        title: "LFU cache: O(1) frequency buckets, a variant that forgets, hit ratios against LRU",
+        difficulty: 3,
+        curriculum: "000 Module 1.3 Eviction policies, cache hit ratio; 002 Week 5 Eviction",
+    },
+    Kata {
         name: "token-bucket",
         title: "Token bucket rate limiter: exact integer refill, retry hints, a lock-free variant",
         difficulty: 3,

@@ -4,7 +4,7 @@
 //! this crate and implement the same traits from it, so the graded suite in `kata-suites` can be
 //! written once, generic over those traits, and run unchanged against either. This crate holds:
 //!
-//! - [`lru`] and [`token_bucket`]: the API each kata implements, with the error types the suites
+//! - [`lru`], [`lfu`] and [`token_bucket`]: the API each kata implements, with the error types the suites
 //!   match on;
 //! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
 //! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
@@ -15,6 +15,7 @@
 
 pub mod catalogue;
 pub mod clock;
+pub mod lfu;
 pub mod lru;
 pub mod sync;
 pub mod token_bucket;

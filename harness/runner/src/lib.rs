@@ -64,6 +64,9 @@ runner! {
     "lru" => lru, lru_family:
         LruReference = lru_solution if "lru",
         LruLearner = lru_kata if "lru-learner";
+    "lfu" => lfu, lfu_family:
+        LfuReference = lfu_solution if "lfu",
+        LfuLearner = lfu_kata if "lfu-learner";
     "token-bucket" => token_bucket, token_bucket_family:
         TokenBucketReference = token_bucket_solution if "token-bucket",
         TokenBucketLearner = token_bucket_kata if "token-bucket-learner";

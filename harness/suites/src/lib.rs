@@ -16,6 +16,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod lfu;
 pub mod lru;
 pub mod measure;
 pub mod model;

@@ -11,6 +11,7 @@
 //! reference's others, so each mutant isolates one mistake.
 
 pub mod alternatives;
+pub mod lfu;
 pub mod lru;
 pub mod token_bucket;
 

@@ -1,0 +1,5 @@
+//! The runner built with feature `lfu`.
+
+fn main() {
+    kata_runner::main()
+}

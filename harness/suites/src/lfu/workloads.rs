@@ -1,0 +1,1 @@
+//! The lfu workloads: placeholder.

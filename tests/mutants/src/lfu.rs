@@ -1,0 +1,18 @@
+//! Known-wrong `lfu` implementations: placeholder until they are written.
+
+use kata_core::catalogue::Stage;
+use kata_suites::lfu::LfuFamily;
+use kata_suites::Ctx;
+
+/// The mutants of this kata.
+pub const MUTANTS: &[crate::Mutant] = &[];
+
+/// Grades `stage` on the mutant named `name`.
+///
+/// # Errors
+///
+/// When there is no mutant of that name.
+pub fn run<R: LfuFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
+    let _ = (stage, ctx);
+    Err(format!("no lfu mutant named `{name}`"))
+}
