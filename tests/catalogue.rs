@@ -58,13 +58,11 @@ fn every_kata_is_wired_everywhere_it_must_be() {
     let runner_lib = read("harness/runner/src/lib.rs");
     let bench = read("benches/Cargo.toml");
     let peers = read("benches/peers/Cargo.toml");
+    let suites_lib = read("harness/suites/src/lib.rs");
+    let mutants_lib = read("tests/mutants/src/lib.rs");
     let libs = [
         ("harness/core/src/lib.rs", read("harness/core/src/lib.rs")),
-        (
-            "harness/suites/src/lib.rs",
-            read("harness/suites/src/lib.rs"),
-        ),
-        ("tests/mutants/src/lib.rs", read("tests/mutants/src/lib.rs")),
+        ("tests/mutants/src/lib.rs", mutants_lib.clone()),
         ("benches/src/lib.rs", read("benches/src/lib.rs")),
         ("benches/peers/src/lib.rs", read("benches/peers/src/lib.rs")),
     ];
@@ -140,8 +138,18 @@ fn every_kata_is_wired_everywhere_it_must_be() {
             ),
             (
                 &runner_lib,
-                "harness/runner/src/lib.rs",
-                format!("\"{name}\""),
+                "harness/runner/src/lib.rs (`runner!`)",
+                format!("\"{name}\" => {module}, {module}_family:"),
+            ),
+            (
+                &suites_lib,
+                "harness/suites/src/lib.rs (`suites!`)",
+                format!("\"{name}\" => {module},"),
+            ),
+            (
+                &mutants_lib,
+                "tests/mutants/src/lib.rs (`of`)",
+                format!("\"{name}\" => {module}::MUTANTS,"),
             ),
             (&bench, "benches/Cargo.toml", format!("\n{name} = [")),
             (

@@ -498,6 +498,12 @@ macro_rules! each_kata {
 
             #[test]
             $(#[$attr])*
+            fn lfu() {
+                super::$check("lfu");
+            }
+
+            #[test]
+            $(#[$attr])*
             fn token_bucket() {
                 super::$check("token-bucket");
             }
@@ -508,7 +514,7 @@ macro_rules! each_kata {
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
                 assert_eq!(
                     names,
-                    ["lru", "token-bucket"],
+                    ["lru", "lfu", "token-bucket"],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );
             }

@@ -255,17 +255,7 @@ fn show_progress(out: &Out, stderr: impl std::io::Read, mut log: std::fs::File) 
 }
 
 fn workload_names(kata: &Kata) -> Vec<&'static str> {
-    match kata.name {
-        "lru" => kata_suites::lru::workloads::BENCH
-            .iter()
-            .map(|w| w.name)
-            .collect(),
-        "token-bucket" => kata_suites::token_bucket::workloads::BENCH
-            .iter()
-            .map(|w| w.name)
-            .collect(),
-        _ => Vec::new(),
-    }
+    kata_suites::bench_workloads(kata.name).unwrap_or_default()
 }
 
 /// The leaderboard entry for a learner's run.

@@ -71,8 +71,9 @@ pub trait Cache<K: Hash + Eq + Clone, V>: Sized {
 ///
 /// - **aging**: an exact LFU whose counts are all halved periodically (or counted over a sliding
 ///   window), so that a count measures recent popularity;
-/// - **W-TinyLFU** (Einziger, Friedman and Manes 2017, what Caffeine and moka use): a small LRU
-///   window in front of a main segment, and an admission filter that lets a newcomer in only when
+/// - **W-TinyLFU** (Einziger, Friedman and Manes 2017, what Caffeine uses; moka uses TinyLFU
+///   admission in front of an LRU, without the window): a small LRU window in front of a main
+///   segment, and an admission filter that lets a newcomer in only when
 ///   a compact frequency sketch says it is used more often than the entry it would replace; the
 ///   sketch is halved periodically.
 ///

@@ -16,13 +16,43 @@
 
 pub mod bench;
 pub mod check;
-pub mod lfu;
-pub mod lru;
 pub mod measure;
 pub mod model;
 pub mod report;
 pub mod runner;
-pub mod token_bucket;
+
+/// Declares every kata's suite module, once, with its catalogue name, and derives from that one
+/// list what the tools look up by name: a kata's bench workloads and its complexity series. Each
+/// module provides `workloads::BENCH` (items with a `name`) and `COMPLEXITY_SERIES`.
+macro_rules! suites {
+    ($($kata:literal => $module:ident),+ $(,)?) => {
+        $(pub mod $module;)+
+
+        /// The names of kata `kata`'s bench workloads (its `workloads::BENCH`), in order; `None`
+        /// for a name that is not a kata.
+        pub fn bench_workloads(kata: &str) -> Option<Vec<&'static str>> {
+            match kata {
+                $($kata => Some($module::workloads::BENCH.iter().map(|w| w.name).collect()),)+
+                _ => None,
+            }
+        }
+
+        /// The series kata `kata`'s complexity stage measures; `None` for a name that is not a
+        /// kata.
+        pub fn complexity_series(kata: &str) -> Option<&'static [&'static str]> {
+            match kata {
+                $($kata => Some($module::COMPLEXITY_SERIES),)+
+                _ => None,
+            }
+        }
+    };
+}
+
+suites! {
+    "lru" => lru,
+    "lfu" => lfu,
+    "token-bucket" => token_bucket,
+}
 
 pub use check::Ctx;
 

@@ -20,6 +20,7 @@ pub mod token_bucket;
 pub fn of(kata: &str) -> Option<&'static [Mutant]> {
     Some(match kata {
         "lru" => lru::MUTANTS,
+        "lfu" => lfu::MUTANTS,
         "token-bucket" => token_bucket::MUTANTS,
         _ => return None,
     })
