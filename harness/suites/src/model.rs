@@ -82,12 +82,14 @@ where
             Ok(outcome) => outcome,
             Err(payload) => {
                 let record = panic_record(payload.as_ref());
-                let message = describe_panic(&record);
                 if is_todo(&record.message) {
-                    // `Ctx::check` reports a `todo!()` with its location.
+                    // `Ctx::check` reports a `todo!()` with its location: the message alone
+                    // here, or the location would be printed twice.
+                    let message = record.message.clone();
                     remember_panic(record);
+                    return Err(message);
                 }
-                Err(message)
+                Err(describe_panic(&record))
             }
         }
     };
