@@ -37,7 +37,7 @@
 //!
 //! Exact LFU never forgets: a key that was hot an hour ago keeps its count and its place. Of the
 //! two designs the contract allows, this is W-TinyLFU (Einziger, Friedman and Manes 2017), what
-//! Caffeine and moka use, because it also needs no per-entry count and resists scans:
+//! Caffeine uses (moka uses TinyLFU admission without the window), because it also needs no per-entry count and resists scans:
 //!
 //! - a **window**, an LRU of about 1 % of the capacity (at least 1 entry from capacity 2 on),
 //!   where every newcomer lands: it gives a new key a chance to build up a frequency;

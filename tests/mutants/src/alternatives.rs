@@ -22,7 +22,13 @@ use kata_suites::lru::LruFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
 
 /// The alternatives, by kata: `(kata, name)`, graded as `--mutant NAME`.
-pub const ALTERNATIVES: &[(&str, &str)] = &[("lru", "textbook"), ("token-bucket", "two-numbers")];
+pub const ALTERNATIVES: &[(&str, &str)] = &[
+    ("lru", "textbook"),
+    ("lfu", "textbook"),
+    ("token-bucket", "two-numbers"),
+];
+
+pub mod lfu;
 
 // ---- lru: the textbook design. ----
 
