@@ -130,6 +130,9 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
     let cases = [
         ("lru", "no-refresh", "exact LRU model"),
         ("lru", "sharded-put-returns-none", "ShardedLruCache"),
+        ("lfu", "fifo-ties", "LfuCache matches"),
+        ("lfu", "refusal-returns-none", "ForgetfulLfuCache keeps"),
+        ("lfu", "sharded-put-not-counted", "ShardedLfuCache never"),
         ("token-bucket", "floor-retry", "TokenBucket matches"),
         ("token-bucket", "double-credit", "TokenBucket survives"),
         (
@@ -150,6 +153,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
         assert!(!code.is_empty(), "{kata} {mutant}: no snippet in {m}");
         let prelude = match *kata {
             "lru" => "use lru_solution::*;",
+            "lfu" => "use lfu_solution::*;",
             _ => "use token_bucket_solution::*; use kata_core::clock::{Clock, ManualClock};",
         };
         functions.push_str(&format!(
@@ -166,9 +170,11 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
         format!(
             "[package]\nname = \"snippets\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
              [dependencies]\nkata-core = {{ path = {:?} }}\nlru-solution = {{ path = {:?} }}\n\
+             lfu-solution = {{ path = {:?} }}\n\
              token-bucket-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
+            path("solutions/lfu"),
             path("solutions/token-bucket"),
         ),
     )
