@@ -39,7 +39,12 @@ fn stub_fails_every_stage(name: &str) {
             assert!(message.starts_with("not yet implemented"), "{message}");
             // The location is the check's own field; the message does not repeat it (a
             // property stage once printed it twice).
-            assert!(!message.contains("lib.rs:"), "{} {}: {message}", name, s.name());
+            assert!(
+                !message.contains("lib.rs:"),
+                "{} {}: {message}",
+                name,
+                s.name()
+            );
         }
     }
 }

@@ -64,6 +64,8 @@ use kata_suites::measure::{thread_time, SplitMix64};
 
 pub use kata_suites::measure::Spec;
 
+#[cfg(feature = "lfu")]
+pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
 #[cfg(feature = "token-bucket")]

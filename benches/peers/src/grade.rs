@@ -12,6 +12,7 @@ use std::panic;
 
 use kata_core::catalogue::Stage;
 use kata_suites::check::install_panic_hook;
+use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
 use kata_suites::report::{Event, Reporter};
 use kata_suites::token_bucket::TokenBucketFamily;
@@ -89,6 +90,14 @@ pub fn grade_lru<F: LruFamily, R: LruFamily>(seed: u64) -> Verdict {
     // Only the stages of `STAGES` are compiled for a peer (`kata_suites::grade!`).
     grade(seed, |stage, ctx| {
         kata_suites::grade!(lru, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades an `lfu` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_lfu<F: LfuFamily, R: LfuFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(lfu, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

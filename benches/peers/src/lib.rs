@@ -6,11 +6,14 @@
 //! integer type, handing back an entry the crate evicted, translating error types, and for
 //! governor, which cannot report its tokens without taking them, reading its state). Where a crate's
 //! semantics differ from the kata's specification, the adapter does not paper over it: the
-//! difference shows up when the peer is graded, and the catalogue (`lru::PEERS`,
+//! difference shows up when the peer is graded, and the catalogue (`lru::PEERS`, `lfu::PEERS`,
 //! `token_bucket::PEERS`) says what it is in plain words.
 //!
 //! - `lru` (feature `lru`): the `lru`, `schnellru` and `quick_cache` crates behind
 //!   [`kata_core::lru::Cache`];
+//! - `lfu` (feature `lfu`): `lfu_cache` behind [`kata_core::lfu::Cache`], and `moka` and
+//!   `quick_cache` behind [`kata_core::lfu::ForgetfulCache`]; and the hit ratios of every one of
+//!   them on the quality stage's traces;
 //! - `token_bucket` (feature `token-bucket`): the `governor` and `ratelimit` crates behind
 //!   [`kata_core::token_bucket::RateLimiter`] and
 //!   [`kata_core::token_bucket::ConcurrentRateLimiter`];
@@ -18,6 +21,8 @@
 //!   returns a [`Verdict`].
 
 pub mod grade;
+#[cfg(feature = "lfu")]
+pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
 #[cfg(feature = "token-bucket")]

@@ -609,6 +609,29 @@ pub fn run<F: LfuFamily>(ctx: &mut Ctx) {
     ));
 }
 
+/// This stage's hit ratios for comparisons outside it (the peers' table, `kata_peers::lfu`): on
+/// the traces `run` draws under grading seed `seed`, the ratios of exact LRU and exact LFU (the
+/// stage's models), then of policies `0 .. policies` (`hits(i, trace)`: whether each request of
+/// `trace` hit under policy `i`), each as `[Zipf, scan-polluted (over its Zipf requests),
+/// shifting, shifting's second half]`.
+pub fn hit_ratios(
+    seed: u64,
+    policies: usize,
+    mut hits: impl FnMut(usize, &[u32]) -> Vec<bool>,
+) -> Vec<[f64; 4]> {
+    let ctx = Ctx::new(crate::report::Reporter::in_memory(), seed);
+    let traces = Traces::new(ctx.sub_seed(4), ctx.sub_seed(44));
+    let row = |r: Ratios| [r.zipf, r.scan, r.shift, r.shift_second];
+    let mut rows = vec![
+        row(Ratios::measure(&traces, |t| lru_hits(t, CAPACITY))),
+        row(Ratios::measure(&traces, |t| lfu_hits(t, CAPACITY))),
+    ];
+    for i in 0..policies {
+        rows.push(row(Ratios::measure(&traces, |t| hits(i, t))));
+    }
+    rows
+}
+
 /// Cache-aside access to the cache that forgets, for [`checked_hits`].
 trait Aside {
     fn get(&mut self, key: u32) -> Option<u32>;
