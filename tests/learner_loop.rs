@@ -530,7 +530,11 @@ fn the_reference_unlocks_once_every_stage_passes_and_the_status_screen_follows()
             "5/5",
             "cargo kata bench lru",
             "cargo kata solution lru",
-            "Next: Open katas/token-bucket/src/lib.rs",
+            // The next kata of the catalogue, after lru.
+            &format!(
+                "Next: Open katas/{}/src/lib.rs",
+                kata_core::catalogue::KATAS[1].name
+            ),
         ],
     );
 

@@ -286,13 +286,15 @@ fn watch_grades_every_save_without_a_key_and_answers_keys() {
             .any(|l| l.starts_with("Hint ") && l.contains(" of "))
     });
 
-    // n: the next kata.
+    // n: the next kata of the catalogue.
+    let next = kata_core::catalogue::KATAS[1].name;
     pane.press("n");
-    pane.wait_for("the switch to token-bucket", PROMPT, |s| {
-        s.contains("cargo kata watch · token-bucket") && s.contains("watching katas/token-bucket/")
+    pane.wait_for(&format!("the switch to {next}"), PROMPT, |s| {
+        s.contains(&format!("cargo kata watch · {next}"))
+            && s.contains(&format!("watching katas/{next}/"))
     });
 
-    // q: quits, even while token-bucket is being graded, and the terminal is as it was.
+    // q: quits, even while the next kata is being graded, and the terminal is as it was.
     pane.press("q");
     pane.assert_shell_is_back(PROMPT);
     assert_no_graders_left(copy.path());

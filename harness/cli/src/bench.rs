@@ -314,7 +314,7 @@ fn dnf(out: &Out, kata: &Kata, report: &results::Report) -> Vec<String> {
         .stages
         .iter()
         .find(|st| !matches!(st.status, StageStatus::Passed | StageStatus::NotRun));
-    let todo = failing.and_then(|st| st.tests.iter().find(|t| t.todo));
+    let todo = failing.and_then(|st| st.only_todo());
     let seed = report.seed;
     let why = match (failing, todo) {
         (Some(st), Some(t)) => format!(

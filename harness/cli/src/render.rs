@@ -376,7 +376,7 @@ impl Out {
         let passed = r.tests.iter().filter(|t| t.status == "passed").count()
             + r.measurements.iter().filter(|m| m.passed).count();
         let total = r.tests.len() + r.measurements.len();
-        let todo = r.tests.iter().find(|t| t.todo);
+        let todo = r.only_todo();
         let verdict = match (r.status, todo) {
             (StageStatus::Passed, _) => self.paint(GREEN, "PASS"),
             (StageStatus::Failed, Some(_)) => self.paint(YELLOW, "NOT YET IMPLEMENTED"),
@@ -424,7 +424,7 @@ impl Out {
             self.line(&format!("        {}", self.paint(YELLOW, TODO_ADVICE)));
             return;
         }
-        for t in r.tests.iter().filter(|t| t.status != "passed") {
+        for t in r.tests.iter().filter(|t| t.status != "passed" && !t.todo) {
             self.line(&format!("        {} {}", self.paint(RED, "✗"), t.name));
             for l in t.message.lines() {
                 self.line(&format!("            {l}"));
@@ -432,6 +432,27 @@ impl Out {
             if let Some(loc) = &t.location {
                 self.line(&format!("            at {loc}"));
             }
+        }
+        // Beside a real failure, the checks that stopped at a `todo!()`: one line, after it.
+        let todos: Vec<_> = r.tests.iter().filter(|t| t.todo).collect();
+        if let Some(t) = todos.first() {
+            let at = t
+                .location
+                .as_deref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            self.line(&format!(
+                "        {}",
+                self.paint(
+                    YELLOW,
+                    &format!(
+                        "and {} check{} stopped at a todo!(): {}{at}",
+                        todos.len(),
+                        if todos.len() == 1 { "" } else { "s" },
+                        t.message
+                    )
+                )
+            ));
         }
         // Every failure is replayed by the stage's seed: the one seed shown, whatever the
         // messages say, and the command grades the same implementation the same way.
@@ -657,6 +678,40 @@ mod tests {
         assert_eq!(
             replay_command("token-bucket", "mutant:never-caps", "examples", 3),
             "cargo kata check token-bucket --stage examples --seed 3 --mutant never-caps"
+        );
+    }
+
+    /// A learner who wrote one type and left another at `todo!()`: the real failure is shown,
+    /// with its replay, and the todo in one line after it (it used to hide the failure).
+    #[test]
+    fn a_real_failure_beside_a_todo_is_shown_first() {
+        let mut r = failing_property("expected Some(1), got None");
+        r.tests.push(TestResult {
+            name: "the other type".into(),
+            status: "failed".into(),
+            message: "not yet implemented: Other::new".into(),
+            todo: true,
+            location: Some("katas/lru/src/lib.rs:9".into()),
+        });
+        assert!(r.only_todo().is_none());
+        let out = Out::buffer(false);
+        out.stage_done(lru(), &r, 42);
+        let text = out.take();
+        assert!(text.contains("FAIL") && !text.contains("NOT YET"), "{text}");
+        assert!(
+            text.contains("✗ matches the model") && text.contains("got None"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "and 1 check stopped at a todo!(): not yet implemented: Other::new \
+                 (katas/lru/src/lib.rs:9)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("replay: cargo kata check lru --stage properties"),
+            "{text}"
         );
     }
 

@@ -129,7 +129,7 @@ fn next_step(ws: &Workspace, p: &Progress, kata: &Kata, st: &State) -> String {
     let on_todo = report
         .as_ref()
         .and_then(|r| r.stages.iter().find(|s| s.name == stage.name()))
-        .is_some_and(|s| s.tests.iter().any(|t| t.todo));
+        .is_some_and(|s| s.only_todo().is_some());
     match todo {
         Some((f, line)) if on_todo => format!(
             "the {stage} stage reached a todo!(): replace the one in {f} ({}:{line}), then run \

@@ -27,7 +27,9 @@
 //!
 //! Replace each `todo!()` with your implementation, and the `PhantomData` fields with your own.
 //! For the thread-safe variant use `kata_core::sync::{Mutex, atomic::*}` (not `std::sync` or
-//! `parking_lot`, which the concurrency stage refuses), so that loom can model-check it.
+//! `parking_lot`, which the concurrency stage refuses), so that loom can model-check it. Its
+//! `Mutex::lock()` returns the guard itself, as `parking_lot`'s does (no poisoning, no
+//! `.unwrap()`).
 
 // Silences warnings about the stub's unused parameters; delete it once you have started.
 #![allow(unused_variables)]
@@ -217,8 +219,10 @@ where
     ///
     /// # Errors
     ///
-    /// [`CapacityError::Zero`], [`CapacityError::ZeroShards`], or
-    /// [`CapacityError::MoreShardsThanCapacity`].
+    /// [`CapacityError::Zero`] when `capacity` is 0, [`CapacityError::ZeroShards`] when `shards`
+    /// is 0, and `CapacityError::MoreShardsThanCapacity { capacity, shards }` (a struct variant:
+    /// it says both numbers) when `shards > capacity`. Which comes first when both are 0 is yours
+    /// to choose: no stage asks.
     fn with_shards(capacity: usize, shards: usize) -> Result<Self, CapacityError> {
         todo!("ShardedLfuCache::with_shards")
     }

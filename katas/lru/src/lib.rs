@@ -17,7 +17,9 @@
 //!
 //! Replace each `todo!()` with your implementation, and the `PhantomData` fields with your own.
 //! For the thread-safe variant use `kata_core::sync::{Mutex, atomic::*}` (not `std::sync` or
-//! `parking_lot`, which the concurrency stage refuses), so that loom can model-check it.
+//! `parking_lot`, which the concurrency stage refuses), so that loom can model-check it. Its
+//! `Mutex::lock()` returns the guard itself, as `parking_lot`'s does (no poisoning, no
+//! `.unwrap()`).
 
 // Silences warnings about the stub's unused parameters; delete it once you have started.
 #![allow(unused_variables)]

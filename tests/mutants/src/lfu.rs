@@ -78,6 +78,13 @@ crate::mutants! {
         rejected_by: [complexity],
         passes: [examples, properties, quality],
     }
+    "min-search" => Family<MinSearchFamily, R> {
+        mistake: "the min_freq design, which after a remove finds the new lowest count by \
+                   searching the counts in use (a min() over the map of count lists): correct, \
+                   but each remove is O(distinct counts)",
+        rejected_by: [complexity],
+        passes: [examples, properties, quality],
+    }
     "aging-scan" => ForgetfulFamily<AgingScan, R> {
         mistake: "the cache that forgets is an aging LFU (counts halved every 8 capacities' \
                    worth of uses) whose victim is found by scanning every entry: a good policy, \
@@ -529,6 +536,46 @@ impl<K: Hash + Eq + Clone, V, const BUG: u8> Cache<K, V> for LazyLfuCache<K, V, 
 // ---- Exact LFU with O(n) eviction by smallest (count, last use). ----
 
 /// Marker for [`ScanLfu`].
+/// The textbook design (`crate::alternatives::lfu`) searching for the lowest count after every
+/// `remove`: the trap the complexity stage's `many-counts` series is for.
+pub struct MinSearchFamily;
+
+impl CacheMaker for MinSearchFamily {
+    type Cache<K: Hash + Eq + Clone, V> = MinSearch<K, V>;
+}
+
+/// See [`MinSearchFamily`].
+pub struct MinSearch<K, V>(crate::alternatives::lfu::TextbookLfu<K, V>);
+
+impl<K: Hash + Eq + Clone, V> Cache<K, V> for MinSearch<K, V> {
+    fn with_capacity(capacity: usize) -> Result<Self, CapacityError> {
+        Cache::with_capacity(capacity).map(MinSearch)
+    }
+    fn get(&mut self, key: &K) -> Option<&V> {
+        self.0.get(key)
+    }
+    fn peek(&self, key: &K) -> Option<&V> {
+        self.0.peek(key)
+    }
+    fn put(&mut self, key: K, value: V) -> Option<(K, V)> {
+        self.0.put(key, value)
+    }
+    fn remove(&mut self, key: &K) -> Option<V> {
+        let value = self.0.remove(key)?;
+        self.0.search_min_freq();
+        Some(value)
+    }
+    fn frequency(&self, key: &K) -> Option<u64> {
+        self.0.frequency(key)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn capacity(&self) -> usize {
+        self.0.capacity()
+    }
+}
+
 pub struct ScanLfuFamily;
 
 impl CacheMaker for ScanLfuFamily {

@@ -390,7 +390,7 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, implementation: &str, seed: u
     let passed = r.tests.iter().filter(|t| t.status == "passed").count()
         + r.measurements.iter().filter(|m| m.passed).count();
     let total = r.tests.len() + r.measurements.len();
-    let todo = r.tests.iter().find(|t| t.todo);
+    let todo = r.only_todo();
     let (style, verdict) = match (r.status, todo) {
         (StageStatus::Failed, Some(_)) => (Style::Yellow, "NOT YET IMPLEMENTED"),
         (StageStatus::CouldNotGrade, _) => (Style::Red, "COULD NOT GRADE"),
@@ -417,7 +417,11 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, implementation: &str, seed: u
         out.push((Style::Dim, format!("  {}", crate::render::TODO_ADVICE)));
         return out;
     }
-    let failing: Vec<_> = r.tests.iter().filter(|t| t.status != "passed").collect();
+    let failing: Vec<_> = r
+        .tests
+        .iter()
+        .filter(|t| t.status != "passed" && !t.todo)
+        .collect();
     if let Some(t) = failing.first() {
         out.push((Style::Red, format!("  ✗ {}", t.name)));
         out.extend(
@@ -449,6 +453,22 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, implementation: &str, seed: u
                 figure(m.value),
                 m.unit,
                 m.threshold
+            ),
+        ));
+    }
+    let todos = r.tests.iter().filter(|t| t.todo).count();
+    if let Some(t) = r.tests.iter().find(|t| t.todo) {
+        let at = t
+            .location
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        out.push((
+            Style::Yellow,
+            format!(
+                "  and {todos} check{} stopped at a todo!(): {}{at}",
+                if todos == 1 { "" } else { "s" },
+                t.message
             ),
         ));
     }

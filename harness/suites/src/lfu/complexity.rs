@@ -1,12 +1,15 @@
 //! Stage 5 of `lfu`: is every operation O(1)?
 //!
-//! Five series, each timed against the reference at capacities of 1 Ki to 64 Ki entries (see
-//! [`crate::measure`] for how). Four of the exact `LfuCache`: the three bench workloads of
+//! Six series, each timed against the reference at capacities of 1 Ki to 64 Ki entries (see
+//! [`crate::measure`] for how). Five of the exact `LfuCache`: the three bench workloads of
 //! [`super::workloads`] (`read-heavy`, `write-heavy`, `hot-set`), each [`Prepared`] at the
 //! capacity, and [`mixed_workload`], a strict cycle of `get`, evicting `put`, `peek`, `remove`,
 //! `put` back and `frequency`, which pins every operation down at a known frequency. An eviction
 //! that searches the entries for the lowest count, or a `remove` that scans a bucket's list,
-//! grows with the capacity and fails. And one of the `ForgetfulLfuCache`,
+//! grows with the capacity and fails. A fifth, [`many_counts_workload`], puts and removes one key
+//! among entries of `n / 16` distinct counts: a `remove` that searches the counts in use for the
+//! new lowest one fails there (a learner's natural fix of the `min_freq` design, found by trying
+//! the kata as a learner). And one of the `ForgetfulLfuCache`,
 //! [`forgetful_workload`]: a cycle of `get` (and `put` on a miss), `put` of a new key into the
 //! full cache, `peek`, `remove` and `put` back, over the `read-heavy` trace's keys, timed against
 //! the reference's forgetting cache (whichever design each is: only the slope counts). A victim
@@ -20,7 +23,9 @@
 
 use kata_core::lfu::Cache;
 
-use super::workloads::{forgetful_workload, mixed_workload, Prepared, BENCH};
+use super::workloads::{
+    forgetful_workload, many_counts_workload, mixed_workload, Prepared, BENCH,
+};
 use super::LfuFamily;
 use crate::measure::{compare_complexity, report_complexity, Workload, COMPLEXITY_SIZES};
 use crate::Ctx;
@@ -36,7 +41,14 @@ fn prepared<'a, C: Cache<u64, u64> + 'a>(
 }
 
 /// The series of this stage, by name, for [`crate::measure::Count`].
-pub const SERIES: &[&str] = &["read-heavy", "write-heavy", "hot-set", "mixed", "forgetful"];
+pub const SERIES: &[&str] = &[
+    "read-heavy",
+    "write-heavy",
+    "hot-set",
+    "mixed",
+    "many-counts",
+    "forgetful",
+];
 
 /// Grades this stage on `F`, with `R` as the reference the measurements compare with (through
 /// [`super::run`] or [`crate::grade!`]).
@@ -47,6 +59,9 @@ pub fn run<F: LfuFamily, R: LfuFamily>(ctx: &mut Ctx) {
         ctx.check(&format!("count {}", count.series), || {
             let mut workload: Box<dyn Workload> = match count.series.as_str() {
                 "mixed" => Box::new(mixed_workload::<F::Cache<u64, u64>>(count.size, seed)),
+                "many-counts" => Box::new(many_counts_workload::<F::Cache<u64, u64>>(
+                    count.size, seed,
+                )),
                 "forgetful" => Box::new(forgetful_workload::<F::Forgetful<u64, u64>>(
                     count.size, seed,
                 )),
@@ -97,6 +112,29 @@ pub fn run<F: LfuFamily, R: LfuFamily>(ctx: &mut Ctx) {
     );
     if let Some(report) = report {
         report_complexity(ctx, "LfuCache, mixed", &report);
+    }
+    let mut report = None;
+    ctx.check(
+        "LfuCache, many-counts: put a new key and remove it, among n/16 distinct counts, at four \
+         capacities",
+        || {
+            report = Some(compare_complexity(
+                &COMPLEXITY_SIZES,
+                order_seed,
+                |n| {
+                    Box::new(many_counts_workload::<F::Cache<u64, u64>>(n, seed))
+                        as Box<dyn Workload>
+                },
+                |n| {
+                    Box::new(many_counts_workload::<R::Cache<u64, u64>>(n, seed))
+                        as Box<dyn Workload>
+                },
+            ));
+            Ok(())
+        },
+    );
+    if let Some(report) = report {
+        report_complexity(ctx, "LfuCache, many-counts", &report);
     }
     let mut report = None;
     ctx.check(

@@ -409,6 +409,46 @@ pub fn mixed_workload<C: Cache<u64, u64>>(n: usize, seed: u64) -> impl FnMut(u64
     move |i| mixed.op(i)
 }
 
+/// The complexity stage's `many-counts` series at capacity `n`: the `i`-th step `put`s a new
+/// key when `i` is even and `remove`s it when `i` is odd, into a cache whose other entries hold
+/// `n / 16` distinct counts. The benches do not run it.
+///
+/// The cache holds `n - 1` entries, none of count 1: keys `0 .. n / 16` are used so that their
+/// counts are `2, 3, ..., n / 16 + 1`, every other key twice (count 2). The `put` makes a count-1
+/// entry, the lowest, and the `remove` takes it away again: the lowest count goes back to 2. The
+/// cache is never full, so nothing is evicted. A design that finds the new lowest count after a
+/// `remove` by searching the counts in use (`min_freq` recomputed with a `min()` over a map of
+/// count lists) pays for every distinct count, `n / 16` of them, on every `remove`; the
+/// frequency-bucket list, or a `min_freq` left stale until the next insertion sets it (the cache
+/// is not full after a `remove`, so no eviction can read it first), pays nothing.
+///
+/// Filling takes about `(n / 16)² / 2` uses: 8 Mi at the largest size, well under a second.
+///
+/// # Panics
+///
+/// When the cache refuses capacity `n` (0).
+pub fn many_counts_workload<C: Cache<u64, u64>>(n: usize, seed: u64) -> impl FnMut(u64) {
+    let _ = seed;
+    let mut cache = C::with_capacity(n).expect("capacity > 0");
+    let n = n as u64;
+    let distinct = (n / 16).max(1);
+    for k in 0..n.saturating_sub(1) {
+        cache.put(k, k);
+        let uses = if k < distinct { k + 1 } else { 1 };
+        for _ in 0..uses {
+            black_box(cache.get(&k));
+        }
+    }
+    let key = u64::MAX;
+    move |i| {
+        if i % 2 == 0 {
+            black_box(cache.put(key, key));
+        } else {
+            black_box(cache.remove(&key));
+        }
+    }
+}
+
 /// The state of [`mixed_workload`].
 struct Mixed<C> {
     cache: C,

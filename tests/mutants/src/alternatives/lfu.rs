@@ -60,6 +60,13 @@ pub struct TextbookLfu<K, V> {
 }
 
 impl<K: Hash + Eq + Clone, V> TextbookLfu<K, V> {
+    /// Sets `min_freq` to the lowest count in use by searching the counts: O(distinct counts).
+    /// The design does not need it after a `remove` (see the type's documentation); the
+    /// `min-search` mutant calls it there, as a learner's natural fix would.
+    pub fn search_min_freq(&mut self) {
+        self.min_freq = self.lists.keys().copied().min().unwrap_or(1);
+    }
+
     fn node(&self, i: usize) -> &Node<K, V> {
         self.nodes[i].as_ref().expect("a live node")
     }
