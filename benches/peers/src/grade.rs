@@ -165,23 +165,27 @@ fn first_failure(stage: Stage, ctx: &Ctx) -> Option<Failure> {
 
 /// Shortens a check's message for a table note; see [`Failure::message`].
 pub fn shorten(message: &str) -> String {
-    let lines: Vec<String> = match message.strip_prefix("minimal failing sequence:\n") {
-        // `check_model`'s layout: the sequence indented by four spaces, then the reason, then
-        // the replay hint.
-        Some(rest) => {
-            let (steps, others): (Vec<&str>, Vec<&str>) =
-                rest.lines().partition(|l| l.starts_with("    "));
-            let mut lines: Vec<String> = others
-                .into_iter()
-                .filter(|l| !l.starts_with("(replay it with"))
-                .map(str::to_owned)
-                .collect();
-            let steps: Vec<&str> = steps.iter().map(|s| s.trim()).collect();
-            lines.push(format!("minimal failing sequence: {}", steps.join(" ")));
-            lines
+    // `check_model`'s layout: the reason, a header line (`minimal failing sequence:`, or `the
+    // sequence that failed first ...:` when it did not shrink), the sequence indented by four
+    // spaces, then the replay hint. The reason comes first whichever order the message has, and
+    // the sequence is folded onto one line under its header's words.
+    let mut lines: Vec<String> = Vec::new();
+    let mut sequences: Vec<(String, Vec<&str>)> = Vec::new();
+    for l in message.lines() {
+        let header = l.trim_end();
+        if header.starts_with("minimal failing sequence")
+            || header.starts_with("the sequence that failed first")
+        {
+            sequences.push((header.trim_end_matches(':').to_owned(), Vec::new()));
+        } else if let (Some((_, steps)), true) = (sequences.last_mut(), l.starts_with("    ")) {
+            steps.push(l.trim());
+        } else if !l.starts_with("(replay it with") {
+            lines.push(l.to_owned());
         }
-        None => message.lines().map(str::to_owned).collect(),
-    };
+    }
+    for (header, steps) in sequences {
+        lines.push(format!("{header}: {}", steps.join(" ")));
+    }
     lines
         .iter()
         .map(|l| l.trim_end())
@@ -202,6 +206,17 @@ pub fn shorten(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_with_the_reason_first_keeps_the_whole_sequence() {
+        let message = "step 2 `cache.put(1, 1);` returned: expected None, got Some((0, 0))\nminimal failing sequence:\n    let mut cache = LruCache::with_capacity(1)?;\n    cache.put(0, 0);\n    cache.put(1, 1);\n(replay it with --seed 7)";
+        assert_eq!(
+            shorten(message),
+            "step 2 `cache.put(1, 1);` returned: expected None, got Some((0, 0))\n\
+             minimal failing sequence: let mut cache = LruCache::with_capacity(1)?; \
+             cache.put(0, 0); cache.put(1, 1);"
+        );
+    }
 
     #[test]
     fn a_model_message_puts_the_reason_first() {

@@ -115,6 +115,11 @@ fn quick_cache_can_push_out_two_entries_with_one_put() {
     // still holds it, the cache does not.
     let message = &verdict.failure().expect("fails").message;
     assert!(message.contains("expected Some(0), got None"), "{message}");
+    // The note keeps the whole minimal sequence, on one line after the reason.
+    assert!(
+        message.contains("minimal failing sequence: let mut cache = ForgetfulLfuCache::"),
+        "{message}"
+    );
 }
 
 #[test]
