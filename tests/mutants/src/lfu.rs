@@ -533,9 +533,8 @@ impl<K: Hash + Eq + Clone, V, const BUG: u8> Cache<K, V> for LazyLfuCache<K, V, 
     }
 }
 
-// ---- Exact LFU with O(n) eviction by smallest (count, last use). ----
+// ---- The textbook design searching for the lowest count after a remove. ----
 
-/// Marker for [`ScanLfu`].
 /// The textbook design (`crate::alternatives::lfu`) searching for the lowest count after every
 /// `remove`: the trap the complexity stage's `many-counts` series is for.
 pub struct MinSearchFamily;
@@ -576,6 +575,9 @@ impl<K: Hash + Eq + Clone, V> Cache<K, V> for MinSearch<K, V> {
     }
 }
 
+// ---- Exact LFU with O(n) eviction by smallest (count, last use). ----
+
+/// Marker for [`ScanLfu`].
 pub struct ScanLfuFamily;
 
 impl CacheMaker for ScanLfuFamily {
