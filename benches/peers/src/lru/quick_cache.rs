@@ -26,8 +26,10 @@ pub struct Evictions;
 
 /// The entry evicted during one request, if any.
 ///
-/// With unit weights an insert evicts at most one entry (the new entry itself, when quick_cache
-/// refuses to admit it, counts as that one). Were a second one ever reported, it would be dropped.
+/// An insert can evict two entries (seen from capacity 4 up while grading the lfu peer), and `put`
+/// can hand back only one: the first is kept, a second
+/// is dropped unreported. The lru verdict fails before that matters (a full cache evicts the entry
+/// put last); the lfu peer's verdict is that very failure (`benches/peers/src/lfu`).
 pub struct Evicted<K, V>(Option<(K, V)>);
 
 impl<K, V> Default for Evicted<K, V> {
