@@ -1,6 +1,7 @@
 //! Stage 5 of `token-bucket`: is every operation O(1), whatever the capacity and rate?
 //!
-//! At size `n` the bucket holds `n` tokens and refills `n` per second, on a manual clock: the
+//! At size `n` the bucket holds `n` tokens and refills `n` per 1.024 s
+//! ([`super::workloads::COMPLEXITY_PERIOD`]), on a manual clock: the
 //! complexity workloads of [`super::workloads`] ([`refill_workload`] and
 //! [`atomic_refill_workload`]), timed against the reference at 1 Ki to 64 Ki tokens (see
 //! [`crate::measure`] for how). An implementation that refills or computes waits one token at a

@@ -28,7 +28,7 @@
 //! vary, and a real clock gives no control over how many tokens a refill adds. The complexity
 //! stage therefore runs [`refill_workload`] (and [`atomic_refill_workload`] for the thread-safe
 //! bucket) at each size `n` of [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES): a
-//! [`ManualClock`], capacity `n`, rate `n` per second, and the same operations as the benches
+//! [`ManualClock`], capacity `n`, rate `n` per 1.024 s, and the same operations as the benches
 //! (grants after a refill, refusals computing a retry hint, reads) with token counts that grow
 //! with `n`, so that an implementation that refills or computes waits one token at a time costs
 //! O(n) per call there, relative to the reference.
@@ -254,10 +254,19 @@ impl<B> Drop for Contended<B> {
     }
 }
 
+/// The period of the complexity workloads' rate: `n` tokens per 1.024 s. It is 2^16 × 15 625 ns,
+/// a whole multiple of every size's `n` nanoseconds (the sizes are powers of two up to 2^16), so
+/// that one token is a whole number of nanoseconds at every size: the reference then keeps the
+/// same 64-bit state at every size, and its own cost per operation is the same at every size
+/// (`tests/yardstick.rs` checks it). At `n` per second it switched to its 128-bit state from 4 Ki
+/// tokens on, and cost twice the instructions there.
+pub const COMPLEXITY_PERIOD: Duration = Duration::from_nanos(1_024_000_000);
+
 /// The complexity workload for a single-threaded bucket of size `n`: capacity `n`, rate `n` per
-/// second, on a [`ManualClock`] starting at 0. Operation `i` is, by `i % 3`: (0) one second
-/// passes and `n` tokens are taken, a full refill then a grant; (1) `n` more are asked for, a
-/// refusal that must compute its one-second retry hint; (2) `available()` is read.
+/// [`COMPLEXITY_PERIOD`] (about a second), on a [`ManualClock`] starting at 0. Operation `i` is,
+/// by `i % 3`: (0) one period passes and `n` tokens are taken, a full refill then a grant; (1)
+/// `n` more are asked for, a refusal that must compute its one-period retry hint; (2)
+/// `available()` is read.
 ///
 /// # Panics
 ///
@@ -265,10 +274,10 @@ impl<B> Drop for Contended<B> {
 pub fn refill_workload<B: RateLimiter<ManualClock>>(n: usize) -> impl FnMut(u64) {
     let clock = ManualClock::new();
     let n = n as u64;
-    let mut b = B::new(n, Rate::per_second(n), clock.clone()).expect("valid config");
+    let mut b = B::new(n, Rate::new(n, COMPLEXITY_PERIOD), clock.clone()).expect("valid config");
     move |i| match i % 3 {
         0 => {
-            clock.advance(Duration::from_secs(1));
+            clock.advance(COMPLEXITY_PERIOD);
             let _ = black_box(b.try_acquire(n));
         }
         1 => {
@@ -288,10 +297,10 @@ pub fn refill_workload<B: RateLimiter<ManualClock>>(n: usize) -> impl FnMut(u64)
 pub fn atomic_refill_workload<B: ConcurrentRateLimiter<ManualClock>>(n: usize) -> impl FnMut(u64) {
     let clock = ManualClock::new();
     let n = n as u64;
-    let b = B::new(n, Rate::per_second(n), clock.clone()).expect("valid config");
+    let b = B::new(n, Rate::new(n, COMPLEXITY_PERIOD), clock.clone()).expect("valid config");
     move |i| match i % 3 {
         0 => {
-            clock.advance(Duration::from_secs(1));
+            clock.advance(COMPLEXITY_PERIOD);
             let _ = black_box(b.try_acquire(n));
         }
         1 => {
