@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use common::{assert_mentions, each_kata, kata, stage};
+use common::{assert_mentions, each_kata, kata, kata_in, root, stage};
 use kata_mutants::Mutant;
 
 /// Busy threads on every core until dropped (also when the test panics).
@@ -68,17 +68,27 @@ fn complexity_mutants(kata: &str) -> Vec<&'static Mutant> {
         .collect()
 }
 
-/// Runs the complexity stage of `kata` on `target` (`--solution` or `--mutant=NAME`), checks the
-/// verdict, and prints its slopes.
-fn grade(kata_name: &str, target: &str, must_pass: bool, when: &str) {
-    let run = kata(&[
-        "check",
-        kata_name,
-        target,
-        "--stage",
-        "complexity",
-        "--json",
-    ]);
+/// Runs the complexity stage of `kata` on `target` (`--solution` or `--mutant=NAME`) with `env`
+/// set, checks the verdict, prints its slopes and returns how many were measured.
+fn grade(
+    kata_name: &str,
+    target: &str,
+    must_pass: bool,
+    when: &str,
+    env: &[(&str, &str)],
+) -> usize {
+    let run = kata_in(
+        root(),
+        &[
+            "check",
+            kata_name,
+            target,
+            "--stage",
+            "complexity",
+            "--json",
+        ],
+        env,
+    );
     let report = run.json();
     let st = stage(&report, "complexity");
     let measurements = st["measurements"].as_array().expect("measurements");
@@ -110,7 +120,7 @@ fn grade(kata_name: &str, target: &str, must_pass: bool, when: &str) {
             run.all()
         );
         assert_eq!(st["status"], "passed", "{st}");
-        return;
+        return measurements.len();
     }
     assert_eq!(
         run.code,
@@ -137,6 +147,7 @@ fn grade(kata_name: &str, target: &str, must_pass: bool, when: &str) {
             &["relative log-log slope"],
         );
     }
+    measurements.len()
 }
 
 each_kata!(
@@ -150,19 +161,34 @@ fn separates(kata_name: &str) {
     // stage in `solutions_pass` and the O(n) mutants fail it in `mutants_rejected`.
     let build = kata(&["check", kata_name, "--solution", "--stage", "examples"]);
     assert_eq!(build.code, 0, "{}", build.all());
-    // One O(n) mutant is enough to show the verdict holds under load; every one of them fails
-    // the stage in `mutants_rejected`.
-    let m = complexity_mutants(kata_name)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("{kata_name} has no O(n) mutant: add one to tests/mutants"));
-    let mutant = format!("--mutant={}", m.name);
+    // One O(n) mutant is enough to show the verdict holds under load, graded on the one series
+    // it is slow in (the stage's other series, which it passes or fails the same way, only made
+    // this test take minutes); every O(n) mutant fails the whole stage in `mutants_rejected`.
+    let (name, series) = common::slow_mutant(kata_name);
+    assert!(
+        complexity_mutants(kata_name).iter().any(|m| m.name == name),
+        "{kata_name}: `{name}` is not a mutant the complexity stage rejects"
+    );
+    let mutant = format!("--mutant={name}");
     let build = kata(&["check", kata_name, &mutant, "--stage", "examples"]);
     assert_ne!(build.code, 2, "{}", build.all());
     let when = "with every core busy";
     // One load at a time: the bench's proof under load takes this lock too.
     let _one_load = common::lock("load");
     let _load = Load::start();
-    grade(kata_name, "--solution", true, when);
-    grade(kata_name, &mutant, false, when);
+    // The variable that narrows a mutant's grade is ignored for the reference: every series.
+    let only = [(kata_suites::runner::SERIES_ENV, series)];
+    let all = kata_suites::complexity_series(kata_name)
+        .expect("a kata")
+        .len();
+    assert_eq!(
+        grade(kata_name, "--solution", true, when, &only),
+        all,
+        "{kata_name}: the reference is graded on every series, whatever the environment says"
+    );
+    let slopes = grade(kata_name, &mutant, false, when, &only);
+    assert_eq!(
+        slopes, 1,
+        "{kata_name} {mutant}: graded on series `{series}` alone, one slope is measured"
+    );
 }

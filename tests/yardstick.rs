@@ -29,13 +29,7 @@ const LARGE: usize = 1 << 14;
 /// The series of `kata`'s complexity stage, and an O(n) mutant with the series it is slow in.
 fn series(kata: &str) -> (&'static [&'static str], (&'static str, &'static str)) {
     let all = kata_suites::complexity_series(kata).expect("a kata of the catalogue");
-    let slow = match kata {
-        "lru" => ("linear-scan", "read-heavy"),
-        "lfu" => ("linear-scan", "read-heavy"),
-        "token-bucket" => ("loop-refill", "TokenBucket"),
-        other => panic!("kata `{other}` has no yardstick: name an O(n) mutant and its slow series"),
-    };
-    (all, slow)
+    (all, common::slow_mutant(kata))
 }
 
 /// Instructions of one untimed run under callgrind.

@@ -233,6 +233,22 @@ pub fn kata(args: &[&str]) -> Run {
     kata_in(root(), args, &[])
 }
 
+/// The O(n) mutant the proofs about the complexity stage use for `kata`, and the series of the
+/// stage it is slow in: the yardstick measures its instructions there, and the proof under load
+/// grades it on that series only.
+#[allow(dead_code)]
+pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
+    match kata {
+        "lru" => ("linear-scan", "read-heavy"),
+        "lfu" => ("linear-scan", "read-heavy"),
+        "token-bucket" => ("loop-refill", "TokenBucket"),
+        other => panic!(
+            "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
+             is slow in (tests/common/mod.rs, slow_mutant)"
+        ),
+    }
+}
+
 /// The target directory `cargo kata` builds in: always the clone's own.
 pub fn target_dir() -> PathBuf {
     root().join("target")

@@ -140,6 +140,10 @@ pub struct Ctx {
     pub seed: u64,
     /// When set, the complexity stage runs this one series untimed instead of grading.
     pub count: Option<crate::measure::Count>,
+    /// When set, the complexity stage grades this one series and skips the others: the
+    /// repository's own proofs use it on a mutant, to time only the series it is slow in
+    /// (`runner`, [`SERIES_ENV`](crate::runner::SERIES_ENV)).
+    pub series: Option<String>,
     failures: usize,
     checks: usize,
 }
@@ -151,9 +155,16 @@ impl Ctx {
             reporter,
             seed,
             count: None,
+            series: None,
             failures: 0,
             checks: 0,
         }
+    }
+
+    /// Whether the complexity stage grades series `name` in this run (every series unless
+    /// [`Ctx::series`] names one).
+    pub fn wants_series(&self, name: &str) -> bool {
+        self.series.as_deref().is_none_or(|s| s == name)
     }
 
     /// Runs the check `name`: passes when `body` returns `Ok`, fails on `Err` or a panic.

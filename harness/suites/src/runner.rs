@@ -27,6 +27,11 @@ pub const DEFAULT_SEED: u64 = 0x5EED_CA7A;
 /// Grades `stage` of implementation `imp` of kata `kata`; `Err` when this build cannot.
 pub type Dispatch = fn(kata: &str, imp: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String>;
 
+/// The environment variable that narrows a mutant's complexity stage to one series (see
+/// [`Ctx::series`]): set by the repository's proof under load on the `cargo kata check --mutant`
+/// it runs, and ignored for every other implementation.
+pub const SERIES_ENV: &str = "KATA_COMPLEXITY_SERIES";
+
 struct Args {
     kata: String,
     imp: String,
@@ -94,6 +99,11 @@ pub fn main(dispatch: Dispatch) -> ! {
     install_panic_hook();
     let mut ctx = Ctx::new(reporter, args.seed);
     ctx.count = args.count;
+    // Only a mutant's grade may be narrowed: a learner's or the reference's complexity stage
+    // always grades every series, whatever the environment says.
+    if args.imp.starts_with("mutant:") {
+        ctx.series = std::env::var(SERIES_ENV).ok().filter(|s| !s.is_empty());
+    }
     if let Err(e) = dispatch(&args.kata, &args.imp, args.stage, &mut ctx) {
         eprintln!("kata-runner: {e}");
         std::process::exit(3);

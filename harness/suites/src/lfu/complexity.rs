@@ -76,6 +76,9 @@ pub fn run<F: LfuFamily, R: LfuFamily>(ctx: &mut Ctx) {
         return;
     }
     for spec in BENCH {
+        if !ctx.wants_series(spec.name) {
+            continue;
+        }
         let mut report = None;
         ctx.check(
             &format!(
@@ -96,67 +99,73 @@ pub fn run<F: LfuFamily, R: LfuFamily>(ctx: &mut Ctx) {
             report_complexity(ctx, &format!("LfuCache, {}", spec.name), &report);
         }
     }
-    let mut report = None;
-    ctx.check(
-        "LfuCache, mixed: get, evicting put, peek, remove, put back and frequency, at four \
-         capacities",
-        || {
-            report = Some(compare_complexity(
-                &COMPLEXITY_SIZES,
-                order_seed,
-                |n| Box::new(mixed_workload::<F::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
-                |n| Box::new(mixed_workload::<R::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
-            ));
-            Ok(())
-        },
-    );
-    if let Some(report) = report {
-        report_complexity(ctx, "LfuCache, mixed", &report);
+    if ctx.wants_series("mixed") {
+        let mut report = None;
+        ctx.check(
+            "LfuCache, mixed: get, evicting put, peek, remove, put back and frequency, at four \
+             capacities",
+            || {
+                report = Some(compare_complexity(
+                    &COMPLEXITY_SIZES,
+                    order_seed,
+                    |n| Box::new(mixed_workload::<F::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
+                    |n| Box::new(mixed_workload::<R::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
+                ));
+                Ok(())
+            },
+        );
+        if let Some(report) = report {
+            report_complexity(ctx, "LfuCache, mixed", &report);
+        }
     }
-    let mut report = None;
-    ctx.check(
-        "LfuCache, many-counts: put a new key and remove it, among n/16 distinct counts, at four \
-         capacities",
-        || {
-            report = Some(compare_complexity(
-                &COMPLEXITY_SIZES,
-                order_seed,
-                |n| {
-                    Box::new(many_counts_workload::<F::Cache<u64, u64>>(n, seed))
-                        as Box<dyn Workload>
-                },
-                |n| {
-                    Box::new(many_counts_workload::<R::Cache<u64, u64>>(n, seed))
-                        as Box<dyn Workload>
-                },
-            ));
-            Ok(())
-        },
-    );
-    if let Some(report) = report {
-        report_complexity(ctx, "LfuCache, many-counts", &report);
+    if ctx.wants_series("many-counts") {
+        let mut report = None;
+        ctx.check(
+            "LfuCache, many-counts: put a new key and remove it, among n/16 distinct counts, at four \
+             capacities",
+            || {
+                report = Some(compare_complexity(
+                    &COMPLEXITY_SIZES,
+                    order_seed,
+                    |n| {
+                        Box::new(many_counts_workload::<F::Cache<u64, u64>>(n, seed))
+                            as Box<dyn Workload>
+                    },
+                    |n| {
+                        Box::new(many_counts_workload::<R::Cache<u64, u64>>(n, seed))
+                            as Box<dyn Workload>
+                    },
+                ));
+                Ok(())
+            },
+        );
+        if let Some(report) = report {
+            report_complexity(ctx, "LfuCache, many-counts", &report);
+        }
     }
-    let mut report = None;
-    ctx.check(
-        "ForgetfulLfuCache, forgetful: get (put on a miss), put of a new key, peek, remove and put \
-         back, at four capacities",
-        || {
-            report = Some(compare_complexity(
-                &COMPLEXITY_SIZES,
-                order_seed,
-                |n| {
-                    Box::new(forgetful_workload::<F::Forgetful<u64, u64>>(n, seed))
-                        as Box<dyn Workload>
-                },
-                |n| {
-                    Box::new(forgetful_workload::<R::Forgetful<u64, u64>>(n, seed))
-                        as Box<dyn Workload>
-                },
-            ));
-            Ok(())
-        },
-    );
-    if let Some(report) = report {
-        report_complexity(ctx, "ForgetfulLfuCache, forgetful", &report);
+    if ctx.wants_series("forgetful") {
+        let mut report = None;
+        ctx.check(
+            "ForgetfulLfuCache, forgetful: get (put on a miss), put of a new key, peek, remove and put \
+             back, at four capacities",
+            || {
+                report = Some(compare_complexity(
+                    &COMPLEXITY_SIZES,
+                    order_seed,
+                    |n| {
+                        Box::new(forgetful_workload::<F::Forgetful<u64, u64>>(n, seed))
+                            as Box<dyn Workload>
+                    },
+                    |n| {
+                        Box::new(forgetful_workload::<R::Forgetful<u64, u64>>(n, seed))
+                            as Box<dyn Workload>
+                    },
+                ));
+                Ok(())
+            },
+        );
+        if let Some(report) = report {
+            report_complexity(ctx, "ForgetfulLfuCache, forgetful", &report);
+        }
     }
 }

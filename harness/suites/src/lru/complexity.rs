@@ -46,6 +46,9 @@ pub fn run<F: LruFamily, R: LruFamily>(ctx: &mut Ctx) {
         return;
     }
     for spec in BENCH {
+        if !ctx.wants_series(spec.name) {
+            continue;
+        }
         let mut report = None;
         ctx.check(
             &format!(
@@ -66,20 +69,22 @@ pub fn run<F: LruFamily, R: LruFamily>(ctx: &mut Ctx) {
             report_complexity(ctx, &format!("LruCache, {}", spec.name), &report);
         }
     }
-    let mut report = None;
-    ctx.check(
-        "LruCache, mixed: get, evicting put, peek, remove and put back, at four capacities",
-        || {
-            report = Some(compare_complexity(
-                &COMPLEXITY_SIZES,
-                order_seed,
-                |n| Box::new(mixed_workload::<F::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
-                |n| Box::new(mixed_workload::<R::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
-            ));
-            Ok(())
-        },
-    );
-    if let Some(report) = report {
-        report_complexity(ctx, "LruCache, mixed", &report);
+    if ctx.wants_series("mixed") {
+        let mut report = None;
+        ctx.check(
+            "LruCache, mixed: get, evicting put, peek, remove and put back, at four capacities",
+            || {
+                report = Some(compare_complexity(
+                    &COMPLEXITY_SIZES,
+                    order_seed,
+                    |n| Box::new(mixed_workload::<F::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
+                    |n| Box::new(mixed_workload::<R::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
+                ));
+                Ok(())
+            },
+        );
+        if let Some(report) = report {
+            report_complexity(ctx, "LruCache, mixed", &report);
+        }
     }
 }

@@ -35,41 +35,46 @@ pub fn run<F: TokenBucketFamily, R: TokenBucketFamily>(ctx: &mut Ctx) {
         });
         return;
     }
-    let mut report = None;
-    ctx.check(
-        "TokenBucket: refill, refusal and read at four sizes",
-        || {
-            report = Some(compare_complexity(
-                &COMPLEXITY_SIZES,
-                order_seed,
-                |n| Box::new(refill_workload::<F::Bucket<ManualClock>>(n)) as Box<dyn Workload>,
-                |n| Box::new(refill_workload::<R::Bucket<ManualClock>>(n)) as Box<dyn Workload>,
-            ));
-            Ok(())
-        },
-    );
-    if let Some(report) = report.take() {
-        report_complexity(ctx, "TokenBucket", &report);
+    if ctx.wants_series("TokenBucket") {
+        let mut report = None;
+        ctx.check(
+            "TokenBucket: refill, refusal and read at four sizes",
+            || {
+                report = Some(compare_complexity(
+                    &COMPLEXITY_SIZES,
+                    order_seed,
+                    |n| Box::new(refill_workload::<F::Bucket<ManualClock>>(n)) as Box<dyn Workload>,
+                    |n| Box::new(refill_workload::<R::Bucket<ManualClock>>(n)) as Box<dyn Workload>,
+                ));
+                Ok(())
+            },
+        );
+        if let Some(report) = report.take() {
+            report_complexity(ctx, "TokenBucket", &report);
+        }
     }
-    ctx.check(
-        "AtomicTokenBucket: refill, refusal and read at four sizes",
-        || {
-            report = Some(compare_complexity(
-                &COMPLEXITY_SIZES,
-                order_seed,
-                |n| {
-                    Box::new(atomic_refill_workload::<F::Atomic<ManualClock>>(n))
-                        as Box<dyn Workload>
-                },
-                |n| {
-                    Box::new(atomic_refill_workload::<R::Atomic<ManualClock>>(n))
-                        as Box<dyn Workload>
-                },
-            ));
-            Ok(())
-        },
-    );
-    if let Some(report) = report {
-        report_complexity(ctx, "AtomicTokenBucket", &report);
+    if ctx.wants_series("AtomicTokenBucket") {
+        let mut report = None;
+        ctx.check(
+            "AtomicTokenBucket: refill, refusal and read at four sizes",
+            || {
+                report = Some(compare_complexity(
+                    &COMPLEXITY_SIZES,
+                    order_seed,
+                    |n| {
+                        Box::new(atomic_refill_workload::<F::Atomic<ManualClock>>(n))
+                            as Box<dyn Workload>
+                    },
+                    |n| {
+                        Box::new(atomic_refill_workload::<R::Atomic<ManualClock>>(n))
+                            as Box<dyn Workload>
+                    },
+                ));
+                Ok(())
+            },
+        );
+        if let Some(report) = report {
+            report_complexity(ctx, "AtomicTokenBucket", &report);
+        }
     }
 }
