@@ -25,6 +25,8 @@ pub mod grade;
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
+#[cfg(any(feature = "lru", feature = "lfu"))]
+pub mod quick_cache_unsync;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 
