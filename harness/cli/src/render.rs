@@ -434,25 +434,8 @@ impl Out {
             }
         }
         // Beside a real failure, the checks that stopped at a `todo!()`: one line, after it.
-        let todos: Vec<_> = r.tests.iter().filter(|t| t.todo).collect();
-        if let Some(t) = todos.first() {
-            let at = t
-                .location
-                .as_deref()
-                .map(|l| format!(" ({l})"))
-                .unwrap_or_default();
-            self.line(&format!(
-                "        {}",
-                self.paint(
-                    YELLOW,
-                    &format!(
-                        "and {} check{} stopped at a todo!(): {}{at}",
-                        todos.len(),
-                        if todos.len() == 1 { "" } else { "s" },
-                        t.message
-                    )
-                )
-            ));
+        if let Some(note) = r.todo_note() {
+            self.line(&format!("        {}", self.paint(YELLOW, &note)));
         }
         // Every failure is replayed by the stage's seed: the one seed shown, whatever the
         // messages say, and the command grades the same implementation the same way.

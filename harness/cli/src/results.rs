@@ -117,6 +117,23 @@ impl StageResult {
         self.tests.iter().find(|t| t.todo)
     }
 
+    /// Beside a real failure, the one line about the checks that stopped at a `todo!()`:
+    /// `and N checks stopped at a todo!(): <message> (<where>)`; `None` when none did.
+    pub fn todo_note(&self) -> Option<String> {
+        let todos = self.tests.iter().filter(|t| t.todo).count();
+        let t = self.tests.iter().find(|t| t.todo)?;
+        let at = t
+            .location
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        Some(format!(
+            "and {todos} check{} stopped at a todo!(): {}{at}",
+            if todos == 1 { "" } else { "s" },
+            t.message
+        ))
+    }
+
     /// A stage that did not run.
     pub fn not_run(name: &str) -> StageResult {
         StageResult {

@@ -456,21 +456,8 @@ pub fn stage_failure(kata: &Kata, r: &StageResult, implementation: &str, seed: u
             ),
         ));
     }
-    let todos = r.tests.iter().filter(|t| t.todo).count();
-    if let Some(t) = r.tests.iter().find(|t| t.todo) {
-        let at = t
-            .location
-            .as_deref()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
-        out.push((
-            Style::Yellow,
-            format!(
-                "  and {todos} check{} stopped at a todo!(): {}{at}",
-                if todos == 1 { "" } else { "s" },
-                t.message
-            ),
-        ));
+    if let Some(note) = r.todo_note() {
+        out.push((Style::Yellow, format!("  {note}")));
     }
     // The stage's seed replays every failure of the stage: the one seed on the screen.
     out.push((
