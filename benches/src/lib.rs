@@ -64,10 +64,14 @@ use kata_suites::measure::{thread_time, SplitMix64};
 
 pub use kata_suites::measure::Spec;
 
+#[cfg(feature = "leaky-bucket")]
+pub mod leaky_bucket;
 #[cfg(feature = "lfu")]
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
+#[cfg(feature = "sliding-window")]
+pub mod sliding_window;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 

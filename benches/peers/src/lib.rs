@@ -21,12 +21,16 @@
 //!   returns a [`Verdict`].
 
 pub mod grade;
+#[cfg(feature = "leaky-bucket")]
+pub mod leaky_bucket;
 #[cfg(feature = "lfu")]
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
 #[cfg(any(feature = "lru", feature = "lfu"))]
 pub mod quick_cache_unsync;
+#[cfg(feature = "sliding-window")]
+pub mod sliding_window;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 

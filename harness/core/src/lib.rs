@@ -4,8 +4,8 @@
 //! this crate and implement the same traits from it, so the graded suite in `kata-suites` can be
 //! written once, generic over those traits, and run unchanged against either. This crate holds:
 //!
-//! - [`lru`], [`lfu`] and [`token_bucket`]: the API each kata implements, with the error types the suites
-//!   match on;
+//! - [`lru`], [`lfu`], [`token_bucket`], [`leaky_bucket`] and [`sliding_window`]: the API each kata
+//!   implements, with the error types the suites match on;
 //! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
 //! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
 //!   become [loom](https://docs.rs/loom)'s under `--cfg kata_loom`;
@@ -15,7 +15,9 @@
 
 pub mod catalogue;
 pub mod clock;
+pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
+pub mod sliding_window;
 pub mod sync;
 pub mod token_bucket;

@@ -70,6 +70,12 @@ runner! {
     "token-bucket" => token_bucket, token_bucket_family:
         TokenBucketReference = token_bucket_solution if "token-bucket",
         TokenBucketLearner = token_bucket_kata if "token-bucket-learner";
+    "leaky-bucket" => leaky_bucket, leaky_bucket_family:
+        LeakyBucketReference = leaky_bucket_solution if "leaky-bucket",
+        LeakyBucketLearner = leaky_bucket_kata if "leaky-bucket-learner";
+    "sliding-window" => sliding_window, sliding_window_family:
+        SlidingWindowReference = sliding_window_solution if "sliding-window",
+        SlidingWindowLearner = sliding_window_kata if "sliding-window-learner";
 }
 
 /// The runner's entry point, for the binaries.

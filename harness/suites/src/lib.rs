@@ -52,6 +52,8 @@ suites! {
     "lru" => lru,
     "lfu" => lfu,
     "token-bucket" => token_bucket,
+    "leaky-bucket" => leaky_bucket,
+    "sliding-window" => sliding_window,
 }
 
 pub use check::Ctx;

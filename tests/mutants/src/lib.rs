@@ -11,8 +11,10 @@
 //! reference's others, so each mutant isolates one mistake.
 
 pub mod alternatives;
+pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
+pub mod sliding_window;
 pub mod token_bucket;
 
 /// The mutants of kata `kata` (its name in the catalogue), or `None` for a kata that has none
@@ -22,6 +24,8 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "lru" => lru::MUTANTS,
         "lfu" => lfu::MUTANTS,
         "token-bucket" => token_bucket::MUTANTS,
+        "leaky-bucket" => leaky_bucket::MUTANTS,
+        "sliding-window" => sliding_window::MUTANTS,
         _ => return None,
     })
 }

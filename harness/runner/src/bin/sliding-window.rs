@@ -1,0 +1,5 @@
+//! The runner built with feature `sliding-window`.
+
+fn main() {
+    kata_runner::main()
+}
