@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{each_kata, kata, stage};
+use common::{each_kata, kata_in, root, stage};
 use kata_core::catalogue::{Stage, KATAS};
 use kata_mutants::Mutant;
 
@@ -27,6 +27,35 @@ fn every_stage_of_every_kata_has_at_least_two_mutants_to_reject() {
                 k.name,
                 s.name()
             );
+        }
+    }
+}
+
+/// A mutant the complexity stage rejects names the one series it is slow in, and that series is
+/// one the stage measures: graded on it alone, the heavy tier's cost does not grow with a kata's
+/// series. (That the stage still rejects it there is what the grades below check.)
+#[test]
+fn every_complexity_mutant_names_a_series_it_is_slow_in() {
+    for k in KATAS {
+        let series = kata_suites::complexity_series(k.name).expect("a kata");
+        for m in mutants(k.name) {
+            let complexity = m.rejected_by.contains(&"complexity");
+            match m.slow_in {
+                Some(s) => assert!(
+                    complexity && series.contains(&s),
+                    "{} mutant `{}`: slow_in \"{s}\" must name one of the complexity series \
+                     {series:?}, on a mutant the complexity stage rejects",
+                    k.name,
+                    m.name
+                ),
+                None => assert!(
+                    !complexity,
+                    "{} mutant `{}` is rejected by complexity: name the series it is slow in \
+                     (`slow_in: \"...\",` in its `mutants!` entry)",
+                    k.name,
+                    m.name
+                ),
+            }
         }
     }
 }
@@ -72,7 +101,14 @@ fn every_other_mutant(name: &str) {
 /// passed); a rejection by the concurrency stage must come from loom.
 fn grade(name: &str, m: &Mutant, s: &str, expected: i32) {
     let mutant = format!("--mutant={}", m.name);
-    let run = kata(&["check", name, &mutant, "--stage", s, "--json"]);
+    // A complexity mutant is graded on the series it is slow in; a stage it must pass, on all.
+    let series = match m.slow_in {
+        Some(series) if s == "complexity" && expected == 1 => {
+            vec![(kata_suites::runner::SERIES_ENV, series)]
+        }
+        _ => vec![],
+    };
+    let run = kata_in(root(), &["check", name, &mutant, "--stage", s, "--json"], &series);
     let verb = if expected == 1 { "fail" } else { "pass" };
     assert_eq!(
         run.code,
@@ -118,7 +154,7 @@ fn a_mutant_is_graded_only_on_the_stages_its_entry_names() {
         .find(|m| m.name == "short-shards")
         .expect("the lru mutant short-shards");
     assert_eq!((m.rejected_by, m.passes), (&["examples"][..], &[][..]));
-    let run = kata(&[
+    let run = common::kata(&[
         "check",
         "lru",
         "--mutant=short-shards",

@@ -70,12 +70,14 @@ crate::mutants! {
         mistake: "entries in a Vec searched on every operation, the victim found by a scan: \
                    correct, but O(n)",
         rejected_by: [complexity],
+        slow_in: "read-heavy",
         passes: [examples, properties, quality],
     }
     "min-scan" => Family<ScanLfuFamily, R> {
         mistake: "a HashMap of (value, count, last use); eviction scans every entry for the \
                    smallest (count, last use): correct, but O(n) puts",
         rejected_by: [complexity],
+        slow_in: "write-heavy",
         passes: [examples, properties, quality],
     }
     "min-search" => Family<MinSearchFamily, R> {
@@ -83,6 +85,7 @@ crate::mutants! {
                    searching the counts in use (a min() over the map of count lists): correct, \
                    but each remove is O(distinct counts)",
         rejected_by: [complexity],
+        slow_in: "many-counts",
         passes: [examples, properties, quality],
     }
     "aging-scan" => ForgetfulFamily<AgingScan, R> {
@@ -90,6 +93,7 @@ crate::mutants! {
                    worth of uses) whose victim is found by scanning every entry: a good policy, \
                    but O(n) puts",
         rejected_by: [complexity],
+        slow_in: "forgetful",
         passes: [examples, properties, quality],
     }
     "never-forgets" => ForgetfulFamily<NeverForgets, R> {

@@ -41,6 +41,21 @@ pub struct Mutant {
     pub rejected_by: &'static [&'static str],
     /// Stages it must pass (it is wrong only in a way the later stages see).
     pub passes: &'static [&'static str],
+    /// For a mutant the complexity stage rejects: the one series of that stage it is slow in.
+    /// The repository's tests grade it on that series alone (`KATA_COMPLEXITY_SERIES`), which is
+    /// what keeps the heavy tier's cost per kata flat as katas add series.
+    pub slow_in: Option<&'static str>,
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __slow_in {
+    () => {
+        ::std::option::Option::None
+    };
+    ($series:literal) => {
+        ::std::option::Option::Some($series)
+    };
 }
 
 /// Declares a kata's mutants once: the table `MUTANTS` ([`Mutant`]s, what the repository's tests
@@ -60,6 +75,7 @@ macro_rules! mutants {
             $name:literal => $f:ty {
                 mistake: $mistake:expr,
                 rejected_by: [$($rejected:ident),+ $(,)?],
+                $(slow_in: $slow:literal,)?
                 passes: [$($passed:ident),* $(,)?] $(,)?
             }
         )+
@@ -72,6 +88,7 @@ macro_rules! mutants {
                 mistake: $mistake,
                 rejected_by: &[$(::std::stringify!($rejected)),+],
                 passes: &[$(::std::stringify!($passed)),*],
+                slow_in: $crate::__slow_in!($($slow)?),
             },
         )+];
 

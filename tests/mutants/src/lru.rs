@@ -25,11 +25,13 @@ crate::mutants! {
     "linear-scan" => Family<VecLru<CORRECT>, R> {
         mistake: "recency kept in a Vec searched on every operation: correct, but O(n)",
         rejected_by: [complexity],
+        slow_in: "read-heavy",
         passes: [examples, properties, quality],
     }
     "min-stamp" => Family<StampLruFamily, R> {
         mistake: "entries stamped with a counter; eviction scans for the smallest: O(n) puts",
         rejected_by: [complexity],
+        slow_in: "write-heavy",
         passes: [examples, properties, quality],
     }
     "check-then-act" => ShardedFamily<CHECK_THEN_ACT, R> {

@@ -32,11 +32,13 @@ crate::mutants! {
     "loop-refill" => SeqFamily<LOOP_REFILL, R> {
         mistake: "refills one token at a time in a loop: exact, but O(tokens refilled)",
         rejected_by: [complexity],
+        slow_in: "TokenBucket",
         passes: [examples, properties, quality],
     }
     "loop-retry" => SeqFamily<LOOP_RETRY, R> {
         mistake: "computes the wait token by token: exact, but O(tokens missing)",
         rejected_by: [complexity],
+        slow_in: "TokenBucket",
         passes: [examples, properties, quality],
     }
     "check-then-act" => AtomicFamily<CheckThenAct, R> {
