@@ -52,8 +52,7 @@ fn every_complexity_mutant_names_a_series_it_is_slow_in() {
                     !complexity,
                     "{} mutant `{}` is rejected by complexity: name the series it is slow in \
                      (`slow_in: \"...\",` in its `mutants!` entry)",
-                    k.name,
-                    m.name
+                    k.name, m.name
                 ),
             }
         }
@@ -108,7 +107,11 @@ fn grade(name: &str, m: &Mutant, s: &str, expected: i32) {
         }
         _ => vec![],
     };
-    let run = kata_in(root(), &["check", name, &mutant, "--stage", s, "--json"], &series);
+    let run = kata_in(
+        root(),
+        &["check", name, &mutant, "--stage", s, "--json"],
+        &series,
+    );
     let verb = if expected == 1 { "fail" } else { "pass" };
     assert_eq!(
         run.code,

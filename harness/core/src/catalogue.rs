@@ -58,13 +58,15 @@ pub const KATAS: &[Kata] = &[
     },
     Kata {
         name: "leaky-bucket",
-        title: "Leaky bucket traffic shaper: a bounded queue drained at an exact constant rate, MPSC",
+        title:
+            "Leaky bucket traffic shaper: a bounded queue drained at an exact constant rate, MPSC",
         difficulty: 3,
         curriculum: "000 Module 4.3 Leaky Bucket, Module 6.2 Rate Limiter; 002 Week 8",
     },
     Kata {
         name: "sliding-window",
-        title: "Window rate limiters: fixed window, sliding log, sliding counter, and per-key limits",
+        title:
+            "Window rate limiters: fixed window, sliding log, sliding counter, and per-key limits",
         difficulty: 3,
         curriculum: "000 Module 4.3 Sliding Window Log & Counter, per user/IP; 002 Week 8",
     },
