@@ -15,6 +15,7 @@ pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
 pub mod concurrency;
 pub mod examples;
+pub mod model;
 pub mod properties;
 pub mod quality;
 pub mod workloads;
