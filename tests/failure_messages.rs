@@ -154,7 +154,16 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
         let prelude = match *kata {
             "lru" => "use lru_solution::*;",
             "lfu" => "use lfu_solution::*;",
-            _ => "use token_bucket_solution::*; use kata_core::clock::{Clock, ManualClock};",
+            "token-bucket" => {
+                "use token_bucket_solution::*; use kata_core::clock::{Clock, ManualClock};"
+            }
+            "leaky-bucket" => {
+                "use leaky_bucket_solution::*; use kata_core::clock::{Clock, ManualClock};"
+            }
+            "sliding-window" => {
+                "use sliding_window_solution::*; use kata_core::clock::{Clock, ManualClock};"
+            }
+            other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(
             "// {kata}, mutant {mutant}\n\
@@ -171,11 +180,15 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "[package]\nname = \"snippets\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
              [dependencies]\nkata-core = {{ path = {:?} }}\nlru-solution = {{ path = {:?} }}\n\
              lfu-solution = {{ path = {:?} }}\n\
-             token-bucket-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             token-bucket-solution = {{ path = {:?} }}\n\
+             leaky-bucket-solution = {{ path = {:?} }}\n\
+             sliding-window-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
             path("solutions/token-bucket"),
+            path("solutions/leaky-bucket"),
+            path("solutions/sliding-window"),
         ),
     )
     .expect("Cargo.toml");
