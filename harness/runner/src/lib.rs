@@ -12,6 +12,15 @@
 use kata_core::catalogue::Stage;
 use kata_suites::Ctx;
 
+// The counting allocator (`kata_suites::heap`), for the quality stages' memory figures. It is
+// declared here, in the library every runner binary links (each `src/bin/*.rs` is one call of
+// `main`), so that every runner counts, the loom and mutants runners included, with one static.
+// The benches do not link this crate and keep the system allocator: they time, and grade peers in
+// process, where `kata_suites::heap::installed()` is false and the memory checks say they are
+// skipped.
+#[global_allocator]
+static HEAP: kata_suites::heap::CountingAlloc = kata_suites::heap::CountingAlloc;
+
 /// Declares, for each kata, the reference's and the learner's family (each behind its feature)
 /// and the dispatch from `--kata` and `--impl` to the suite: one line per kata.
 macro_rules! runner {

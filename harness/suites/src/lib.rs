@@ -10,12 +10,15 @@
 //! - [`model`]: model-based property testing on top of proptest, printing the minimal failing
 //!   operation sequence and how to replay it;
 //! - [`measure`]: workloads (Zipf, scans), timing and the log-log slope of the complexity stage;
+//! - [`heap`]: a counting global allocator (installed by the runners) and the heap bytes a value
+//!   holds, for the quality stages' memory figures;
 //! - [`lru`], [`token_bucket`]: the suites;
 //! - [`runner`]: the entry point the runner binary calls;
 //! - [`bench`]: the summary the bench binaries write for `cargo kata bench`.
 
 pub mod bench;
 pub mod check;
+pub mod heap;
 pub mod measure;
 pub mod model;
 pub mod report;

@@ -2,8 +2,9 @@
 //!
 //! Written once against [`kata_core::sliding_window::WindowLimiter`] and
 //! [`kata_core::sliding_window::KeyedLimiter`], run against whichever [`SlidingWindowFamily`] the
-//! runner plugs in. Time is always explicit or a [`kata_core::clock::ManualClock`], so every
-//! scenario is exact; only the bench workloads of [`workloads`] read the real clock.
+//! runner plugs in. Time is always explicit, a [`kata_core::clock::ManualClock`], or the
+//! workloads' [`workloads::OpClock`] (operation i at i × 10 ns), so every scenario is exact and
+//! every contender of a bench sees the same mix of admitted and refused requests.
 
 use std::hash::Hash;
 
@@ -17,6 +18,7 @@ pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
 pub mod concurrency;
 pub mod examples;
+pub mod model;
 pub mod properties;
 pub mod quality;
 pub mod workloads;
