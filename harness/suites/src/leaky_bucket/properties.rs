@@ -63,6 +63,9 @@ pub enum Op {
 pub struct Scenario {
     capacity: usize,
     rate: Rate,
+    /// The clock's first reading: 0, or (forward-only scenarios) a few intervals before the end of
+    /// `u64` nanoseconds, where departures stop fitting and offers must be refused.
+    start: u64,
     ops: Vec<Op>,
 }
 
@@ -118,11 +121,27 @@ fn scenario(backwards: bool) -> impl Strategy<Value = Scenario> {
                 ]
                 .boxed()
             };
-            (Just(capacity), Just(rate), prop::collection::vec(op, 1..80))
+            let ceil = rate.period.as_nanos().div_ceil(u128::from(rate.tokens)) as u64;
+            let start = if backwards {
+                Just(0).boxed()
+            } else {
+                prop_oneof![
+                    4 => Just(0u64),
+                    1 => (0u64..16).prop_map(move |k| u64::MAX - k * ceil),
+                ]
+                .boxed()
+            };
+            (
+                Just(capacity),
+                Just(rate),
+                start,
+                prop::collection::vec(op, 1..80),
+            )
         })
-        .prop_map(|(capacity, rate, ops)| Scenario {
+        .prop_map(|(capacity, rate, start, ops)| Scenario {
             capacity,
             rate,
+            start,
             ops,
         })
 }
@@ -147,8 +166,13 @@ fn header(kind: &str, s: &Scenario) -> String {
     } else {
         s.capacity.to_string()
     };
+    let clock = if s.start == 0 {
+        "ManualClock::new()".to_owned()
+    } else {
+        format!("ManualClock::starting_at({})", s.start)
+    };
     format!(
-        "let clock = ManualClock::new();\n{binding} bucket = {kind}::<u32, _>::new({capacity}, \
+        "let clock = {clock};\n{binding} bucket = {kind}::<u32, _>::new({capacity}, \
          Rate::new({}, Duration::from_nanos({})), clock.clone())?;",
         s.rate.tokens,
         s.rate.period.as_nanos()
@@ -163,11 +187,11 @@ fn render_forward(kind: &str, s: &Scenario) -> String {
         "\n// After every step the suite also reads bucket.level() and bucket.next_departure().",
     );
     let mut model = ModelShaper::<u32>::new(s.capacity, s.rate);
-    let (mut now, mut offers) = (0u64, 0u32);
+    let (mut now, mut offers) = (s.start, 0u32);
     for op in &s.ops {
         let (code, said) = match *op {
             Op::Advance(ns) => {
-                now += ns;
+                now = now.saturating_add(ns);
                 (
                     format!("clock.advance(Duration::from_nanos({ns}));"),
                     String::new(),
@@ -246,11 +270,11 @@ fn at(step: usize, what: &str, now: u64) -> String {
 
 fn drive(s: &Scenario, clock: &ManualClock, bucket: &mut dyn Driven<u32>) -> Outcome {
     let mut model = ModelShaper::<u32>::new(s.capacity, s.rate);
-    let (mut now, mut offers) = (0u64, 0u32);
+    let (mut now, mut offers) = (s.start, 0u32);
     for (step, op) in s.ops.iter().enumerate() {
         let what = match *op {
             Op::Advance(ns) => {
-                now += ns;
+                now = now.saturating_add(ns);
                 clock.set(now);
                 format!("clock.advance({ns} ns)")
             }
@@ -532,7 +556,7 @@ fn property<F: LeakyBucketFamily>(ctx: &mut Ctx, which: usize) {
                 scenario(backwards),
                 |s| render(kind, s),
                 |s| {
-                    let clock = ManualClock::new();
+                    let clock = ManualClock::starting_at(s.start);
                     let mut bucket = build::<F, u32>(which, s.capacity, s.rate, &clock)
                         .map_err(|e| format!("{kind}::new: {e}"))?;
                     driver(s, &clock, &mut *bucket)
