@@ -12,9 +12,11 @@ use std::panic;
 
 use kata_core::catalogue::Stage;
 use kata_suites::check::install_panic_hook;
+use kata_suites::leaky_bucket::LeakyBucketFamily;
 use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
 use kata_suites::report::{Event, Reporter};
+use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
 use kata_suites::Ctx;
 
@@ -106,6 +108,22 @@ pub fn grade_lfu<F: LfuFamily, R: LfuFamily>(seed: u64) -> Verdict {
 pub fn grade_token_bucket<F: TokenBucketFamily, R: TokenBucketFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(token_bucket, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `leaky-bucket` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_leaky_bucket<F: LeakyBucketFamily, R: LeakyBucketFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(leaky_bucket, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `sliding-window` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_sliding_window<F: SlidingWindowFamily, R: SlidingWindowFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(sliding_window, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

@@ -432,3 +432,220 @@ fn ratelimit_maps_refusals_and_configuration() {
         assert_eq!(got.err(), Some(error));
     }
 }
+
+// ---- leaky-bucket ----
+
+/// The shaper's reference and the meter, on one manual clock.
+type LeakyReference = leaky_bucket_solution::LeakyBucket<u64, ManualClock>;
+
+/// The meter admits exactly what the shaper admits: the same offers accepted and refused, with
+/// the same `retry_after`, on random traffic at rates whose interval is and is not a whole number
+/// of nanoseconds, with the clock sometimes set back. Only the departure instants differ: the
+/// meter's is always the offer's own.
+#[test]
+fn the_token_bucket_meter_admits_exactly_what_the_shaper_admits() {
+    use kata_core::leaky_bucket::Shaper;
+    use kata_peers::leaky_bucket::TokenBucketMeter;
+    use kata_suites::measure::SplitMix64;
+
+    let mut rng = SplitMix64::new(0x1EA4);
+    let rates = [
+        kata_core::leaky_bucket::Rate::new(10, SECOND),
+        kata_core::leaky_bucket::Rate::new(3, SECOND),
+        kata_core::leaky_bucket::Rate::new(7, Duration::from_nanos(1_000)),
+        kata_core::leaky_bucket::Rate::new(1, Duration::from_nanos(3)),
+    ];
+    let (mut accepted, mut refused) = (0u32, 0u32);
+    for rate in rates {
+        for capacity in [1usize, 2, 5, 64] {
+            let clock = ManualClock::starting_at(1_000);
+            let mut shaper = LeakyReference::new(capacity, rate, clock.clone()).expect("valid");
+            let mut meter =
+                TokenBucketMeter::<u64, _>::new(capacity, rate, clock.clone()).expect("valid");
+            let interval = (rate.period.as_nanos() / u128::from(rate.tokens)).max(1) as u64;
+            for item in 0..2_000u64 {
+                match rng.below(8) {
+                    0 => clock.advance_nanos(rng.below(interval * 8)),
+                    1 => clock.advance_nanos(rng.below(interval / 2 + 1)),
+                    // Back, once both have acted on a reading (the meter's token bucket counts
+                    // from the reading it was built at, the shaper from its first offer).
+                    2 if item > 0 => clock.set(clock.now().saturating_sub(rng.below(interval) + 1)),
+                    _ => {}
+                }
+                let now = clock.now();
+                let (s, m) = (shaper.offer(item), meter.offer(item));
+                let what = format!("rate {rate:?}, capacity {capacity}, offer {item} at {now}");
+                match (s, m) {
+                    (Ok(departs), Ok(at)) => {
+                        assert!(departs >= at, "{what}: the shaper's item leaves no earlier");
+                        assert_eq!(meter.poll(), Some(item), "{what}: polled at once");
+                        assert_eq!(meter.level(), 0, "{what}");
+                        accepted += 1;
+                    }
+                    (Err(s), Err(m)) => {
+                        assert_eq!((s.item, s.retry_after), (m.item, m.retry_after), "{what}");
+                        refused += 1;
+                    }
+                    (s, m) => panic!("{what}: the shaper said {s:?}, the meter {m:?}"),
+                }
+                while shaper.poll().is_some() {}
+            }
+        }
+    }
+    assert!(
+        accepted > 5_000 && refused > 5_000,
+        "{accepted} accepted, {refused} refused"
+    );
+}
+
+#[test]
+fn the_token_bucket_meter_lets_a_burst_through_at_once_and_maps_its_configuration() {
+    use kata_core::leaky_bucket::{ConcurrentShaper, ConfigError, Rate, Shaper};
+    use kata_peers::leaky_bucket::{ConcurrentTokenBucketMeter, TokenBucketMeter};
+
+    let ten = Rate::new(10, SECOND);
+    let clock = ManualClock::starting_at(5);
+    let mut m = TokenBucketMeter::<u32, _>::new(2, ten, clock.clone()).expect("valid");
+    assert_eq!(m.capacity(), 2);
+    // Capacity 2: three items at once (the shaper's one leaving and two waiting), all at 5 ns.
+    assert_eq!((m.offer(1), m.offer(2), m.offer(3)), (Ok(5), Ok(5), Ok(5)));
+    let full = m.offer(4).expect_err("no token left");
+    assert_eq!(
+        (full.item, full.retry_after),
+        (4, Duration::from_millis(100))
+    );
+    assert_eq!((m.level(), m.next_departure()), (0, Some(5)));
+    assert_eq!(
+        (m.poll(), m.poll(), m.poll(), m.poll()),
+        (Some(1), Some(2), Some(3), None)
+    );
+    assert_eq!(m.next_departure(), None);
+    clock.advance(Duration::from_millis(100));
+    assert_eq!(m.offer(4), Ok(100_000_005));
+
+    let c = ConcurrentTokenBucketMeter::<u32, _>::new(1, ten, clock.clone()).expect("valid");
+    assert_eq!((c.offer(1), c.offer(2)), (Ok(100_000_005), Ok(100_000_005)));
+    assert!(c.offer(3).is_err());
+    assert_eq!((c.poll(), c.poll(), c.poll()), (Some(1), Some(2), None));
+
+    let new = |capacity, rate| TokenBucketMeter::<u32, _>::new(capacity, rate, clock.clone());
+    assert_eq!(
+        new(0, Rate::new(0, Duration::ZERO)).err(),
+        Some(ConfigError::ZeroCapacity)
+    );
+    assert_eq!(
+        new(1, Rate::new(0, Duration::ZERO)).err(),
+        Some(ConfigError::ZeroRate)
+    );
+    assert_eq!(
+        new(1, Rate::new(1, Duration::ZERO)).err(),
+        Some(ConfigError::ZeroPeriod)
+    );
+    assert_eq!(
+        new(1, Rate::new(1, Duration::MAX)).err(),
+        Some(ConfigError::PeriodTooLong)
+    );
+    // The bucket holds capacity + 1 tokens, saturating.
+    assert_eq!(
+        new(usize::MAX, ten).map(|m| m.capacity()).ok(),
+        Some(usize::MAX)
+    );
+}
+
+// ---- sliding-window ----
+
+#[test]
+fn governor_window_is_gcra_on_the_instants_it_is_handed() {
+    use kata_core::sliding_window::{ConfigError, WindowLimiter};
+    use kata_peers::sliding_window::GovernorWindow;
+
+    // 3 per 300 ns: a burst of 3, then one cell every 100 ns.
+    let mut w = GovernorWindow::new(3, Duration::from_nanos(300)).expect("valid");
+    assert_eq!((w.limit(), w.window()), (3, Duration::from_nanos(300)));
+    assert!(w.is_idle(0), "never used");
+    let burst: Vec<bool> = (0..4).map(|_| w.try_acquire(1_000)).collect();
+    assert_eq!(burst, [true, true, true, false]);
+    assert!(!w.is_idle(1_000) && !w.is_idle(1_299));
+    // A window would refuse until 1 300; GCRA has a cell again at 1 100.
+    assert!(!w.try_acquire(1_099));
+    assert!(w.try_acquire(1_100));
+    assert!(!w.try_acquire(1_100));
+    // Its theoretical arrival time is now 1 400: idle from then on.
+    assert!(!w.is_idle(1_399) && w.is_idle(1_400));
+    // A time earlier than one seen never un-counts.
+    assert!(!w.try_acquire(500));
+
+    let new = |limit, ns| GovernorWindow::new(limit, Duration::from_nanos(ns)).err();
+    assert_eq!(new(0, 0), Some(ConfigError::ZeroLimit));
+    assert_eq!(new(1, 0), Some(ConfigError::ZeroWindow));
+    assert_eq!(
+        GovernorWindow::new(1, Duration::MAX).err(),
+        Some(ConfigError::WindowTooLong)
+    );
+    // A limit beyond a u32 cannot be governor's burst.
+    let too_big = std::panic::catch_unwind(|| GovernorWindow::new(1 << 32, SECOND));
+    assert!(too_big.is_err(), "a limit above u32::MAX must panic");
+}
+
+/// governor's keyed limiter, through the adapter the bench times (`u64` keys) and the one the
+/// family grades (any key, each behind a lock): on one random trace both decide alike, keep the
+/// keys apart, and forget a key within three windows of its last request.
+#[test]
+fn governor_keyed_decides_per_key_and_forgets_idle_keys() {
+    use kata_core::sliding_window::KeyedLimiter;
+    use kata_peers::sliding_window::{AnyKeyed, GovernorKeyed, GovernorWindow};
+    use kata_suites::measure::SplitMix64;
+
+    const W: u64 = 1_000;
+    let clock = ManualClock::new();
+    let window = Duration::from_nanos(W);
+    let direct =
+        GovernorKeyed::<u64, GovernorWindow, _>::new(2, window, clock.clone()).expect("valid");
+    let locked = AnyKeyed::<u64, GovernorWindow, _>::new(2, window, clock.clone()).expect("valid");
+    // Two requests per key at once, a third refused, other keys untouched.
+    for key in [1u64, 2] {
+        for expected in [true, true, false] {
+            assert_eq!(direct.try_acquire(&key), expected, "key {key}");
+            assert_eq!(locked.try_acquire(&key), expected, "key {key}");
+        }
+    }
+    assert_eq!((direct.len(), locked.len()), (2, 2));
+    let mut rng = SplitMix64::new(0x5EED);
+    // The last request of each key: keys 1 and 2 at 0.
+    let mut last: [Option<u64>; 8] = [None, Some(0), Some(0), None, None, None, None, None];
+    for _ in 0..5_000 {
+        clock.advance_nanos(rng.below(W / 4));
+        // Low keys often, high keys rarely: these go idle and are forgotten.
+        let span = 1 + rng.below(8);
+        let key = rng.below(span);
+        let now = clock.now();
+        let (d, l) = (direct.try_acquire(&key), locked.try_acquire(&key));
+        assert_eq!(d, l, "key {key} at {now}");
+        last[key as usize] = Some(now);
+        // No key whose last request came at or before now - 3W is held.
+        let recent = last
+            .iter()
+            .flatten()
+            .filter(|&&at| at + 3 * W > now)
+            .count();
+        assert!(
+            direct.len() <= recent && locked.len() <= recent,
+            "{} and {} keys held at {now}, {recent} requested within three windows",
+            direct.len(),
+            locked.len()
+        );
+    }
+    // Idle for three windows: one request sweeps every other key away.
+    clock.advance_nanos(3 * W);
+    assert!(direct.try_acquire(&9) && locked.try_acquire(&9));
+    assert_eq!((direct.len(), locked.len()), (1, 1));
+}
+
+#[test]
+fn a_locked_key_compares_with_itself_without_locking_twice() {
+    use kata_peers::sliding_window::governor::Locked;
+    let key = Locked::from(7u32);
+    assert!(key == key);
+    assert!(key == key.clone());
+    assert!(key != Locked::from(8u32));
+}

@@ -27,6 +27,14 @@ fn token_bucket_verdict(name: &str) -> Verdict {
     kata_peers::token_bucket::verdict(name, SEED).expect("a token-bucket peer")
 }
 
+fn leaky_bucket_verdict(name: &str) -> Verdict {
+    kata_peers::leaky_bucket::verdict(name, SEED).expect("a leaky-bucket peer")
+}
+
+fn sliding_window_verdict(name: &str) -> Verdict {
+    kata_peers::sliding_window::verdict(name, SEED).expect("a sliding-window peer")
+}
+
 fn peer(peers: &'static [Peer], name: &str) -> &'static Peer {
     peers
         .iter()
@@ -157,12 +165,53 @@ fn ratelimit_counts_millionths_of_a_token() {
 }
 
 #[test]
+fn the_token_bucket_as_a_meter_never_delays() {
+    let verdict = leaky_bucket_verdict("token-bucket");
+    assert_verdict(
+        peer(kata_peers::leaky_bucket::PEERS, "token-bucket"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "a burst is spread out: each item leaves one interval after the one before",
+        )),
+    );
+    // The second item of a burst at 1 s leaves at once, where the shaper has it 100 ms later.
+    let message = &verdict.failure().expect("fails").message;
+    assert!(
+        message.contains("offer number 2 at 1 s: expected Ok(1100000000), got Ok(1000000000)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn governor_is_gcra_not_a_window() {
+    let verdict = sliding_window_verdict("governor");
+    assert_verdict(
+        peer(kata_peers::sliding_window::PEERS, "governor"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "FixedWindow: a new window starts at k x W exactly, counted from time 0",
+        )),
+    );
+    // Limit 2 per 100 ns: after two requests at 130, GCRA has a cell again at 180 (one every
+    // 50 ns), where the window [100, 200) is spent until 200. (The note is cut short there.)
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains("try_acquire(199) returned true, expected false"),
+        "{message}"
+    );
+}
+
+#[test]
 fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     let manifest = include_str!("../Cargo.toml");
     for peers in [
         kata_peers::lru::PEERS,
         kata_peers::lfu::PEERS,
         kata_peers::token_bucket::PEERS,
+        kata_peers::leaky_bucket::PEERS,
+        kata_peers::sliding_window::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(
@@ -170,7 +219,13 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
                 "{} is listed twice",
                 p.name
             );
-            let dependency = format!("{} = {{ version = \"{}\"", p.krate, p.version);
+            // A crate of this workspace (the token-bucket reference as the leaky bucket's
+            // meter) is a workspace dependency, with no version of its own.
+            let dependency = if p.version == kata_peers::leaky_bucket::WORKSPACE {
+                format!("{} = {{ workspace = true", p.krate)
+            } else {
+                format!("{} = {{ version = \"{}\"", p.krate, p.version)
+            };
             assert!(
                 manifest.contains(&dependency),
                 "Cargo.toml must depend on `{dependency}` as the catalogue says"
@@ -191,4 +246,6 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         names(kata_peers::token_bucket::PEERS),
         ["governor", "ratelimit"]
     );
+    assert_eq!(names(kata_peers::leaky_bucket::PEERS), ["token-bucket"]);
+    assert_eq!(names(kata_peers::sliding_window::PEERS), ["governor"]);
 }
