@@ -47,3 +47,39 @@ fn std_atomics_fail_the_concurrency_stage_and_ordering_alone_does_not() {
     let run = copy.kata(&["check", "token-bucket", "--stage", "concurrency", "--json"]);
     assert_eq!(run.code, 0, "{}", run.all());
 }
+
+/// A lock loom cannot see is refused before loom runs: loom would block on it (its threads share
+/// one OS thread), and the learner waited out the stage's 300 s limit before hearing why.
+#[test]
+fn a_std_mutex_fails_the_concurrency_stage_without_running_loom() {
+    let copy = Copy::new();
+    solve_with(
+        &copy,
+        "leaky-bucket",
+        "use kata_core::sync::Mutex;",
+        "#[derive(Debug)]\nstruct Mutex<T>(std::sync::Mutex<T>);\n\
+         impl<T> Mutex<T> {\n\
+             fn new(value: T) -> Self { Mutex(std::sync::Mutex::new(value)) }\n\
+             fn lock(&self) -> std::sync::MutexGuard<'_, T> { self.0.lock().unwrap() }\n\
+         }",
+    );
+    let run = copy.kata(&["check", "leaky-bucket", "--stage", "concurrency", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let report = run.json();
+    let st = stage(&report, "concurrency");
+    assert_eq!(st["status"], "failed", "{st}");
+    assert_mentions(
+        &st.to_string(),
+        &[
+            "katas/leaky-bucket/src/lib.rs:",
+            "std::sync::Mutex",
+            "The loom checks were not run",
+        ],
+    );
+    let loom_ran = st["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .any(|t| t["name"].as_str().is_some_and(|n| n.starts_with("loom:")));
+    assert!(!loom_ran, "{st}");
+}

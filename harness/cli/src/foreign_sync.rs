@@ -3,7 +3,8 @@
 //!
 //! Loom model-checks what goes through `kata_core::sync` (it becomes loom's under
 //! `--cfg kata_loom`), and the suites count its locks (a lock-free variant must take none). A
-//! `std::sync` or `parking_lot` lock or atomic is invisible to both: races around it go
+//! `std::sync`, `parking_lot` or `dashmap` (whose shards are locks of its own) lock or atomic is
+//! invisible to both: races around it go
 //! unchecked, and a "lock-free" bucket behind `std::sync::Mutex` would pass. So the katas' docs
 //! say to use `kata_core::sync`, and this check makes that a rule that can fail, rather than a
 //! note. It reads the source, not the binary: comments and string literals are skipped, use
@@ -123,6 +124,11 @@ pub fn scan_text(text: &str) -> Vec<(usize, String)> {
             found.push((i + 1, "parking_lot".to_owned()));
             continue;
         }
+        // Its shards are locks of its own, which loom cannot see either.
+        if compact.contains("dashmap::") {
+            found.push((i + 1, "dashmap".to_owned()));
+            continue;
+        }
         let mut rest = compact.as_str();
         while let Some(at) = rest.find("std::sync::") {
             rest = &rest[at + "std::sync::".len()..];
@@ -200,7 +206,8 @@ pub fn message(crate_shown: &str, uses: &[Use]) -> String {
          --cfg kata_loom), and only its locks are counted where the kata asks for a lock-free \
          variant; anything else is invisible to both, so races around it would go unchecked. \
          Use kata_core::sync::Mutex (lock() returns the guard, as parking_lot's does) and \
-         kata_core::sync::atomic::* instead; std::sync::Arc is fine.",
+         kata_core::sync::atomic::* instead (and, for a concurrent map, shards of your own behind \
+         kata_core::sync::Mutex); std::sync::Arc is fine.",
         list.join("\n  ")
     )
 }
@@ -215,6 +222,7 @@ mod tests {
                     use std::sync::{Arc, RwLock, atomic::{AtomicU64, Ordering}};\n\
                     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);\n\
                     use parking_lot :: Mutex as Pl;\n\
+                    let keys: dashmap::DashMap<u64, u64> = Default::default();\n\
                     use std::sync::atomic;\n";
         let found = scan_text(text);
         assert_eq!(
@@ -226,7 +234,8 @@ mod tests {
                 (3, "std::sync::atomic::AtomicUsize".to_owned()),
                 (3, "std::sync::atomic::AtomicUsize".to_owned()),
                 (4, "parking_lot".to_owned()),
-                (5, "std::sync::atomic".to_owned()),
+                (5, "dashmap".to_owned()),
+                (6, "std::sync::atomic".to_owned()),
             ]
         );
     }

@@ -249,7 +249,15 @@ pub fn grade(
     let mut loom_exe: Option<PathBuf> = None;
     for &stage in stages {
         let mut loom_failed = None;
-        if stage == Stage::Concurrency && loom_exe.is_none() {
+        // A rule, not a note: see `foreign_sync`. Checked before loom runs, and loom is not run
+        // when it fails: a lock loom cannot see blocks its one OS thread, so a learner's
+        // `std::sync::Mutex` would hang the model until the time limit (seen: 300 s).
+        let foreign = if stage == Stage::Concurrency && *target == Target::Learner {
+            crate::foreign_sync::scan(&ws.root.join(&source))
+        } else {
+            Vec::new()
+        };
+        if stage == Stage::Concurrency && loom_exe.is_none() && foreign.is_empty() {
             // The loom half needs its own build (`--cfg kata_loom`). It is not started earlier,
             // in the background: examples and properties take well under a second for most
             // crates, so little would overlap, and a build still running when grading stops
@@ -271,28 +279,27 @@ pub fn grade(
         out.stage_start(stage, limit(stage, false) + loom_limit(stage));
         let mut result = run_stage(ws, &exe, kata, target, stage, seed, false, out)?;
         if stage == Stage::Concurrency && result.status != StageStatus::CouldNotGrade {
-            if let Some(why) = loom_failed {
+            if !foreign.is_empty() {
+                result.tests.push(TestResult {
+                    name: "locks and atomics come from kata_core::sync".to_owned(),
+                    status: "failed".to_owned(),
+                    message: format!(
+                        "{} (The loom checks were not run: loom cannot see these, and a lock it \
+                         cannot see can hang its model.)",
+                        crate::foreign_sync::message(&source, &foreign)
+                    ),
+                    todo: false,
+                    location: None,
+                });
+                if result.status == StageStatus::Passed {
+                    result.status = StageStatus::Failed;
+                }
+            } else if let Some(why) = loom_failed {
                 result.status = StageStatus::CouldNotGrade;
                 result.message = Some(why);
             } else if let Some(loom_exe) = &loom_exe {
                 let loom = run_stage(ws, loom_exe, kata, target, stage, seed, true, out)?;
                 merge(&mut result, loom);
-            }
-            if *target == Target::Learner {
-                // A rule, not a note: see `foreign_sync`.
-                let uses = crate::foreign_sync::scan(&ws.root.join(&source));
-                if !uses.is_empty() {
-                    result.tests.push(TestResult {
-                        name: "locks and atomics come from kata_core::sync".to_owned(),
-                        status: "failed".to_owned(),
-                        message: crate::foreign_sync::message(&source, &uses),
-                        todo: false,
-                        location: None,
-                    });
-                    if result.status == StageStatus::Passed {
-                        result.status = StageStatus::Failed;
-                    }
-                }
             }
         }
         out.stage_done(kata, &result, seed);
