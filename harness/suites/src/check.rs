@@ -258,9 +258,14 @@ impl Ctx {
 
     /// A seed for sub-task `salt`, derived from the stage seed.
     pub fn sub_seed(&self, salt: u64) -> u64 {
-        crate::measure::SplitMix64::new(self.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-            .next_u64()
+        sub_seed(self.seed, salt)
     }
+}
+
+/// The seed a check salted `salt` draws from under the stage's `seed` ([`Ctx::sub_seed`]): for a
+/// test or a document that must show exactly what a stage shows at a given seed.
+pub fn sub_seed(seed: u64, salt: u64) -> u64 {
+    crate::measure::SplitMix64::new(seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64()
 }
 
 /// The loom preemption bound: `LOOM_MAX_PREEMPTIONS`, or 2. Two preemptions find the classic

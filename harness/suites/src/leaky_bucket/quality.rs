@@ -38,6 +38,8 @@ use crate::Ctx;
 pub const CAPACITY: usize = 20;
 /// The rate of every bucket on the trace: 10 items per second, one every 100 ms.
 pub const RATE: Rate = Rate::per_second(10);
+/// The salt of the trace's seed ([`crate::check::sub_seed`]).
+pub const TRACE_SALT: u64 = 4;
 /// How many bursts the trace holds.
 pub const BURSTS: u64 = 6;
 
@@ -216,7 +218,7 @@ fn ms(ns: f64) -> String {
 
 /// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
 pub fn run<F: LeakyBucketFamily>(ctx: &mut Ctx) {
-    let trace = trace(ctx.sub_seed(4));
+    let trace = trace(ctx.sub_seed(TRACE_SALT));
     let duration = trace.last().copied().unwrap_or(0) - trace.first().copied().unwrap_or(0);
     let (tokens, period) = (u128::from(RATE.tokens), RATE.period.as_nanos());
     let envelope = (u128::from(duration) * tokens / period) as u64 + CAPACITY as u64;
