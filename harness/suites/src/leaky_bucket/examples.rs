@@ -449,7 +449,9 @@ fn clock_back(name: &str, b: &mut dyn Driven<u32>, clock: &ManualClock) -> Outco
     ensure_eq!(
         plain(b.offer(5)),
         Ok(105 * SECOND),
-        "{name}: offer(5) with the clock set back to 0 (one interval after item 4)"
+        "{name}: offer(5) with the clock set back to 0 after the poll at 104 s: the bucket's \
+         time is still 104 s (the latest reading acted on), so item 5 leaves at 105 s, one \
+         interval after item 4"
     );
     Ok(())
 }
