@@ -141,6 +141,23 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "AtomicTokenBucket matches",
         ),
         ("token-bucket", "locked", "AtomicTokenBucket survives"),
+        ("leaky-bucket", "floor-retry", "LeakyBucket matches"),
+        ("leaky-bucket", "trusts-the-clock", "LeakyBucket survives"),
+        (
+            "leaky-bucket",
+            "concurrent-floor-retry",
+            "ConcurrentLeakyBucket matches",
+        ),
+        (
+            "sliding-window",
+            "stale-prev",
+            "SlidingCounter: every decision",
+        ),
+        (
+            "sliding-window",
+            "forgets-after-a-window",
+            "Keyed<_, SlidingCounter, _>",
+        ),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {

@@ -242,6 +242,8 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "lru" => ("linear-scan", "read-heavy"),
         "lfu" => ("linear-scan", "read-heavy"),
         "token-bucket" => ("loop-refill", "TokenBucket"),
+        "leaky-bucket" => ("scanning-level", "LeakyBucket"),
+        "sliding-window" => ("retain-prune", "sliding-log"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -525,12 +527,24 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn leaky_bucket() {
+                super::$check("leaky-bucket");
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn sliding_window() {
+                super::$check("sliding-window");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
                 assert_eq!(
                     names,
-                    ["lru", "lfu", "token-bucket"],
+                    ["lru", "lfu", "token-bucket", "leaky-bucket", "sliding-window"],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );
             }

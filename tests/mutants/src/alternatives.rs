@@ -26,9 +26,13 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     ("lru", "textbook"),
     ("lfu", "textbook"),
     ("token-bucket", "two-numbers"),
+    ("leaky-bucket", "cursor"),
+    ("sliding-window", "ring-log"),
 ];
 
+pub mod leaky_bucket;
 pub mod lfu;
+pub mod sliding_window;
 
 // ---- lru: the textbook design. ----
 
