@@ -130,8 +130,19 @@ impl<W: WindowLimiter, C: Clock> SingleKey<W, C> {
     ///
     /// When the implementation refuses the configuration (`n` = 0 is refused).
     pub fn new(n: usize, clock: C) -> Self {
+        Self::with_window(n, (3 * n as u64 / 2).max(1), clock)
+    }
+
+    /// A limiter of limit `n` whose window is `window` operations long, on `clock`, after its
+    /// first window of requests. With `window` = `n` every request is admitted and drops exactly
+    /// the timestamp from `n` operations before: the complexity stage's `sliding-log` series, where
+    /// a log that pays O(n) per admission (a shift of the rest) pays it on every request.
+    ///
+    /// # Panics
+    ///
+    /// When the implementation refuses the configuration (`n` = 0 is refused).
+    pub fn with_window(n: usize, window: u64, clock: C) -> Self {
         let n = n as u64;
-        let window = (3 * n / 2).max(1);
         let mut w = SingleKey {
             limiter: W::new(n, Duration::from_nanos(window * TICK))
                 .expect("the single-key configuration is valid"),
