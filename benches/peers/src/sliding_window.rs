@@ -18,7 +18,7 @@ use crate::Peer;
 
 pub mod governor;
 
-pub use self::governor::{AnyKeyed, GovernorKeyed, GovernorWindow, HandedClock, KataClock};
+pub use self::governor::{GovernorKeyed, GovernorWindow, HandedClock, KataClock};
 
 kata_suites::sliding_window_family!(
     /// The reference `sliding-window`: the yardstick the suite grades a peer against.
@@ -52,13 +52,16 @@ pub const PEERS: &[Peer] = &[Peer {
 }];
 
 /// The `governor` family: [`GovernorWindow`] as all three window limiters, and governor's keyed
-/// limiter ([`AnyKeyed`], for any key type the kata allows).
+/// limiter on dashmap ([`GovernorKeyed`]).
 pub struct GovernorFamily;
 
 impl SlidingWindowFamily for GovernorFamily {
     type Fixed = GovernorWindow;
     type Log = GovernorWindow;
     type Counter = GovernorWindow;
-    type Keyed<K: Hash + Eq + Clone + Send, W: WindowLimiter + Send, C: Clock + Send + Sync> =
-        AnyKeyed<K, W, C>;
+    type Keyed<
+        K: Hash + Eq + Clone + Send + Sync,
+        W: WindowLimiter + Send,
+        C: Clock + Send + Sync,
+    > = GovernorKeyed<K, W, C>;
 }

@@ -587,29 +587,26 @@ fn governor_window_is_gcra_on_the_instants_it_is_handed() {
     assert!(too_big.is_err(), "a limit above u32::MAX must panic");
 }
 
-/// governor's keyed limiter, through the adapter the bench times (`u64` keys) and the one the
-/// family grades (any key, each behind a lock): on one random trace both decide alike, keep the
-/// keys apart, and forget a key within three windows of its last request.
+/// governor's keyed limiter: it keeps the keys apart, and forgets a key within three windows of
+/// its last request.
 #[test]
 fn governor_keyed_decides_per_key_and_forgets_idle_keys() {
     use kata_core::sliding_window::KeyedLimiter;
-    use kata_peers::sliding_window::{AnyKeyed, GovernorKeyed, GovernorWindow};
+    use kata_peers::sliding_window::{GovernorKeyed, GovernorWindow};
     use kata_suites::measure::SplitMix64;
 
     const W: u64 = 1_000;
     let clock = ManualClock::new();
     let window = Duration::from_nanos(W);
-    let direct =
+    let keyed =
         GovernorKeyed::<u64, GovernorWindow, _>::new(2, window, clock.clone()).expect("valid");
-    let locked = AnyKeyed::<u64, GovernorWindow, _>::new(2, window, clock.clone()).expect("valid");
     // Two requests per key at once, a third refused, other keys untouched.
     for key in [1u64, 2] {
         for expected in [true, true, false] {
-            assert_eq!(direct.try_acquire(&key), expected, "key {key}");
-            assert_eq!(locked.try_acquire(&key), expected, "key {key}");
+            assert_eq!(keyed.try_acquire(&key), expected, "key {key}");
         }
     }
-    assert_eq!((direct.len(), locked.len()), (2, 2));
+    assert_eq!(keyed.len(), 2);
     let mut rng = SplitMix64::new(0x5EED);
     // The last request of each key: keys 1 and 2 at 0.
     let mut last: [Option<u64>; 8] = [None, Some(0), Some(0), None, None, None, None, None];
@@ -619,8 +616,7 @@ fn governor_keyed_decides_per_key_and_forgets_idle_keys() {
         let span = 1 + rng.below(8);
         let key = rng.below(span);
         let now = clock.now();
-        let (d, l) = (direct.try_acquire(&key), locked.try_acquire(&key));
-        assert_eq!(d, l, "key {key} at {now}");
+        let _ = keyed.try_acquire(&key);
         last[key as usize] = Some(now);
         // No key whose last request came at or before now - 3W is held.
         let recent = last
@@ -629,23 +625,13 @@ fn governor_keyed_decides_per_key_and_forgets_idle_keys() {
             .filter(|&&at| at + 3 * W > now)
             .count();
         assert!(
-            direct.len() <= recent && locked.len() <= recent,
-            "{} and {} keys held at {now}, {recent} requested within three windows",
-            direct.len(),
-            locked.len()
+            keyed.len() <= recent,
+            "{} keys held at {now}, {recent} requested within three windows",
+            keyed.len()
         );
     }
     // Idle for three windows: one request sweeps every other key away.
     clock.advance_nanos(3 * W);
-    assert!(direct.try_acquire(&9) && locked.try_acquire(&9));
-    assert_eq!((direct.len(), locked.len()), (1, 1));
-}
-
-#[test]
-fn a_locked_key_compares_with_itself_without_locking_twice() {
-    use kata_peers::sliding_window::governor::Locked;
-    let key = Locked::from(7u32);
-    assert!(key == key);
-    assert!(key == key.clone());
-    assert!(key != Locked::from(8u32));
+    assert!(keyed.try_acquire(&9));
+    assert_eq!(keyed.len(), 1);
 }

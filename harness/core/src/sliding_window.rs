@@ -92,7 +92,7 @@ pub trait WindowLimiter: Sized {
 /// sliding counter's state matters for up to two, and a sweep may wait one more).
 pub trait KeyedLimiter<K, W, C>: Sized + Send + Sync
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {

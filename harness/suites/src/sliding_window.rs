@@ -32,7 +32,7 @@ pub trait SlidingWindowFamily: 'static {
     /// The sliding window counter: approximate, two counters.
     type Counter: WindowLimiter + Send + 'static;
     /// The thread-safe limiter with one window per key.
-    type Keyed<K: Hash + Eq + Clone + Send, W: WindowLimiter + Send, C: Clock + Send + Sync>: KeyedLimiter<K, W, C>;
+    type Keyed<K: Hash + Eq + Clone + Send + Sync, W: WindowLimiter + Send, C: Clock + Send + Sync>: KeyedLimiter<K, W, C>;
 }
 
 /// Declares a unit struct implementing [`SlidingWindowFamily`] with the `FixedWindow`,
@@ -47,7 +47,7 @@ macro_rules! sliding_window_family {
             type Log = $krate::SlidingLog;
             type Counter = $krate::SlidingCounter;
             type Keyed<
-                K: ::std::hash::Hash + Eq + Clone + Send,
+                K: ::std::hash::Hash + Eq + Clone + Send + Sync,
                 W: ::kata_core::sliding_window::WindowLimiter + Send,
                 C: ::kata_core::clock::Clock + Send + Sync,
             > = $krate::Keyed<K, W, C>;

@@ -256,12 +256,12 @@ pub struct Keyed<K, W, C> {
 }
 
 /// The stub's stand-in for `Keyed`'s fields. `fn() -> ...` makes it `Send + Sync` whatever `K`,
-/// `W` and `C` are; yours must be `Send + Sync` for any `K: Send`, `W: Send`, `C: Send + Sync`.
+/// `W` and `C` are; yours must be `Send + Sync` for any `K: Send + Sync`, `W: Send`, `C: Send + Sync`.
 type Placeholder<K, W, C> = PhantomData<fn() -> (K, W, C)>;
 
 impl<K, W, C> KeyedLimiter<K, W, C> for Keyed<K, W, C>
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {

@@ -361,7 +361,7 @@ pub struct Keyed<K, W, C> {
 
 impl<K, W, C> Keyed<K, W, C>
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {
@@ -420,7 +420,7 @@ where
 
 impl<K, W, C> KeyedLimiter<K, W, C> for Keyed<K, W, C>
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {

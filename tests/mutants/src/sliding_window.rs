@@ -153,8 +153,11 @@ where
     type Fixed = W;
     type Log = R::Log;
     type Counter = R::Counter;
-    type Keyed<K: Hash + Eq + Clone + Send, L: WindowLimiter + Send, C: Clock + Send + Sync> =
-        R::Keyed<K, L, C>;
+    type Keyed<
+        K: Hash + Eq + Clone + Send + Sync,
+        L: WindowLimiter + Send,
+        C: Clock + Send + Sync,
+    > = R::Keyed<K, L, C>;
 }
 
 /// A family with the sliding log `W` and the reference's other types.
@@ -168,8 +171,11 @@ where
     type Fixed = R::Fixed;
     type Log = W;
     type Counter = R::Counter;
-    type Keyed<K: Hash + Eq + Clone + Send, L: WindowLimiter + Send, C: Clock + Send + Sync> =
-        R::Keyed<K, L, C>;
+    type Keyed<
+        K: Hash + Eq + Clone + Send + Sync,
+        L: WindowLimiter + Send,
+        C: Clock + Send + Sync,
+    > = R::Keyed<K, L, C>;
 }
 
 /// A family with the sliding counter `W` and the reference's other types.
@@ -183,8 +189,11 @@ where
     type Fixed = R::Fixed;
     type Log = R::Log;
     type Counter = W;
-    type Keyed<K: Hash + Eq + Clone + Send, L: WindowLimiter + Send, C: Clock + Send + Sync> =
-        R::Keyed<K, L, C>;
+    type Keyed<
+        K: Hash + Eq + Clone + Send + Sync,
+        L: WindowLimiter + Send,
+        C: Clock + Send + Sync,
+    > = R::Keyed<K, L, C>;
 }
 
 /// A family with the keyed limiter [`BadKeyed`] of bug `BUG` and the reference's limiters.
@@ -194,8 +203,11 @@ impl<const BUG: u8, R: SlidingWindowFamily> SlidingWindowFamily for KeyedFamily<
     type Fixed = R::Fixed;
     type Log = R::Log;
     type Counter = R::Counter;
-    type Keyed<K: Hash + Eq + Clone + Send, L: WindowLimiter + Send, C: Clock + Send + Sync> =
-        BadKeyed<K, L, C, BUG>;
+    type Keyed<
+        K: Hash + Eq + Clone + Send + Sync,
+        L: WindowLimiter + Send,
+        C: Clock + Send + Sync,
+    > = BadKeyed<K, L, C, BUG>;
 }
 
 /// Checks a configuration in the API's order; the window in nanoseconds.
@@ -537,7 +549,7 @@ pub struct BadKeyed<K, W, C, const BUG: u8> {
 
 impl<K, W, C, const BUG: u8> BadKeyed<K, W, C, BUG>
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {
@@ -572,7 +584,7 @@ where
 
 impl<K, W, C, const BUG: u8> KeyedLimiter<K, W, C> for BadKeyed<K, W, C, BUG>
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {

@@ -30,8 +30,11 @@ impl SlidingWindowFamily for RingLogFamily {
     type Fixed = IndexFixed;
     type Log = RingLog;
     type Counter = IndexCounter;
-    type Keyed<K: Hash + Eq + Clone + Send, W: WindowLimiter + Send, C: Clock + Send + Sync> =
-        GlobalKeyed<K, W, C>;
+    type Keyed<
+        K: Hash + Eq + Clone + Send + Sync,
+        W: WindowLimiter + Send,
+        C: Clock + Send + Sync,
+    > = GlobalKeyed<K, W, C>;
 }
 
 /// Checks a configuration in the API's order; the window in nanoseconds.
@@ -241,7 +244,7 @@ pub struct GlobalKeyed<K, W, C> {
 
 impl<K, W, C> KeyedLimiter<K, W, C> for GlobalKeyed<K, W, C>
 where
-    K: Hash + Eq + Clone + Send,
+    K: Hash + Eq + Clone + Send + Sync,
     W: WindowLimiter + Send,
     C: Clock + Send + Sync,
 {
