@@ -41,7 +41,7 @@ impl<W: WindowLimiter> Subject for SingleKey<W, OpClock> {
 impl<L, W> Subject for ManyKeys<L, W, OpClock>
 where
     L: KeyedLimiter<u64, W, OpClock>,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
 {
     fn steps(&mut self, ops: u64) {
         for _ in 0..ops {
@@ -89,7 +89,7 @@ fn prepare(spec: &Spec, seed: u64) -> Result<crate::Prepared, String> {
 /// workloads.
 fn make_with<W, L>(spec: &Spec, plan: &crate::Plan) -> Box<dyn Subject>
 where
-    W: WindowLimiter + Send + 'static,
+    W: WindowLimiter + Send + Sync + 'static,
     L: KeyedLimiter<u64, W, OpClock> + 'static,
 {
     // Every contender is built at time 0 on this thread's op clock, where its workload's time

@@ -61,7 +61,7 @@ impl SlidingWindowFamily for GovernorFamily {
     type Counter = GovernorWindow;
     type Keyed<
         K: Hash + Eq + Clone + Send + Sync,
-        W: WindowLimiter + Send,
+        W: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     > = GovernorKeyed<K, W, C>;
 }

@@ -93,7 +93,7 @@ pub trait WindowLimiter: Sized {
 pub trait KeyedLimiter<K, W, C>: Sized + Send + Sync
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     /// An empty keyed limiter, each key allowed `limit` requests per `window`, reading time from

@@ -26,13 +26,13 @@ pub mod workloads;
 /// The types one implementation of the kata provides.
 pub trait SlidingWindowFamily: 'static {
     /// The fixed-window limiter.
-    type Fixed: WindowLimiter + Send + 'static;
+    type Fixed: WindowLimiter + Send + Sync + 'static;
     /// The sliding log: exact.
-    type Log: WindowLimiter + Send + 'static;
+    type Log: WindowLimiter + Send + Sync + 'static;
     /// The sliding window counter: approximate, two counters.
-    type Counter: WindowLimiter + Send + 'static;
+    type Counter: WindowLimiter + Send + Sync + 'static;
     /// The thread-safe limiter with one window per key.
-    type Keyed<K: Hash + Eq + Clone + Send + Sync, W: WindowLimiter + Send, C: Clock + Send + Sync>: KeyedLimiter<K, W, C>;
+    type Keyed<K: Hash + Eq + Clone + Send + Sync, W: WindowLimiter + Send + Sync, C: Clock + Send + Sync>: KeyedLimiter<K, W, C>;
 }
 
 /// Declares a unit struct implementing [`SlidingWindowFamily`] with the `FixedWindow`,
@@ -48,7 +48,7 @@ macro_rules! sliding_window_family {
             type Counter = $krate::SlidingCounter;
             type Keyed<
                 K: ::std::hash::Hash + Eq + Clone + Send + Sync,
-                W: ::kata_core::sliding_window::WindowLimiter + Send,
+                W: ::kata_core::sliding_window::WindowLimiter + Send + Sync,
                 C: ::kata_core::clock::Clock + Send + Sync,
             > = $krate::Keyed<K, W, C>;
         }

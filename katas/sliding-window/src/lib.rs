@@ -256,13 +256,13 @@ pub struct Keyed<K, W, C> {
 }
 
 /// The stub's stand-in for `Keyed`'s fields. `fn() -> ...` makes it `Send + Sync` whatever `K`,
-/// `W` and `C` are; yours must be `Send + Sync` for any `K: Send + Sync`, `W: Send`, `C: Send + Sync`.
+/// `W` and `C` are; yours must be `Send + Sync` for any `K`, `W` and `C` that are `Send + Sync`.
 type Placeholder<K, W, C> = PhantomData<fn() -> (K, W, C)>;
 
 impl<K, W, C> KeyedLimiter<K, W, C> for Keyed<K, W, C>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     /// An empty keyed limiter: each key gets a `W` of `limit` per `window` when first seen.

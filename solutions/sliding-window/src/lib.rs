@@ -362,7 +362,7 @@ pub struct Keyed<K, W, C> {
 impl<K, W, C> Keyed<K, W, C>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     /// The shard holding keys whose hash is `hash`: bits 32 and up, which its table does not use
@@ -421,7 +421,7 @@ where
 impl<K, W, C> KeyedLimiter<K, W, C> for Keyed<K, W, C>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     fn new(limit: u64, window: Duration, clock: C) -> Result<Self, ConfigError> {
@@ -751,7 +751,9 @@ mod tests {
     mod keyed {
         use super::*;
 
-        fn keyed<L: WindowLimiter + Send>(clock: &ManualClock) -> Keyed<u64, L, ManualClock> {
+        fn keyed<L: WindowLimiter + Send + Sync>(
+            clock: &ManualClock,
+        ) -> Keyed<u64, L, ManualClock> {
             Keyed::new(2, Duration::from_nanos(W), clock.clone()).unwrap()
         }
 
@@ -776,7 +778,7 @@ mod tests {
         /// Key 0 every W/4, key 1 000 + (step mod 7) every step, and a new key each step:
         /// every decision is the key's own limiter's, no key is held three windows after its
         /// last request, and no key whose limiter is not idle is forgotten.
-        fn forgets_within_three_windows<L: WindowLimiter + Send>() {
+        fn forgets_within_three_windows<L: WindowLimiter + Send + Sync>() {
             let clock = ManualClock::new();
             let k = keyed::<L>(&clock);
             let mut own = std::collections::HashMap::<u64, (L, u64)>::new();

@@ -147,7 +147,7 @@ pub struct WithFixed<W, R>(PhantomData<(W, R)>);
 
 impl<W, R> SlidingWindowFamily for WithFixed<W, R>
 where
-    W: WindowLimiter + Send + 'static,
+    W: WindowLimiter + Send + Sync + 'static,
     R: SlidingWindowFamily,
 {
     type Fixed = W;
@@ -155,7 +155,7 @@ where
     type Counter = R::Counter;
     type Keyed<
         K: Hash + Eq + Clone + Send + Sync,
-        L: WindowLimiter + Send,
+        L: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     > = R::Keyed<K, L, C>;
 }
@@ -165,7 +165,7 @@ pub struct WithLog<W, R>(PhantomData<(W, R)>);
 
 impl<W, R> SlidingWindowFamily for WithLog<W, R>
 where
-    W: WindowLimiter + Send + 'static,
+    W: WindowLimiter + Send + Sync + 'static,
     R: SlidingWindowFamily,
 {
     type Fixed = R::Fixed;
@@ -173,7 +173,7 @@ where
     type Counter = R::Counter;
     type Keyed<
         K: Hash + Eq + Clone + Send + Sync,
-        L: WindowLimiter + Send,
+        L: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     > = R::Keyed<K, L, C>;
 }
@@ -183,7 +183,7 @@ pub struct WithCounter<W, R>(PhantomData<(W, R)>);
 
 impl<W, R> SlidingWindowFamily for WithCounter<W, R>
 where
-    W: WindowLimiter + Send + 'static,
+    W: WindowLimiter + Send + Sync + 'static,
     R: SlidingWindowFamily,
 {
     type Fixed = R::Fixed;
@@ -191,7 +191,7 @@ where
     type Counter = W;
     type Keyed<
         K: Hash + Eq + Clone + Send + Sync,
-        L: WindowLimiter + Send,
+        L: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     > = R::Keyed<K, L, C>;
 }
@@ -205,7 +205,7 @@ impl<const BUG: u8, R: SlidingWindowFamily> SlidingWindowFamily for KeyedFamily<
     type Counter = R::Counter;
     type Keyed<
         K: Hash + Eq + Clone + Send + Sync,
-        L: WindowLimiter + Send,
+        L: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     > = BadKeyed<K, L, C, BUG>;
 }
@@ -550,7 +550,7 @@ pub struct BadKeyed<K, W, C, const BUG: u8> {
 impl<K, W, C, const BUG: u8> BadKeyed<K, W, C, BUG>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     /// Sweeps `state` at `now` if a sweep is due (or always, or never, as `BUG` has it).
@@ -585,7 +585,7 @@ where
 impl<K, W, C, const BUG: u8> KeyedLimiter<K, W, C> for BadKeyed<K, W, C, BUG>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     fn new(limit: u64, window: Duration, clock: C) -> Result<Self, ConfigError> {

@@ -188,7 +188,7 @@ pub struct GovernorKeyed<K: Hash + Eq + Clone, W, C: Clock> {
 impl<K, W, C> KeyedLimiter<K, W, C> for GovernorKeyed<K, W, C>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     fn new(limit: u64, window: Duration, clock: C) -> Result<Self, ConfigError> {

@@ -54,7 +54,7 @@ const PHASES: usize = 150;
 /// steps leave every key idle), so the sweeps for idle keys race the acquires. Between phases,
 /// `len()` must keep the 3-window promise.
 #[cfg(not(kata_loom))]
-fn stress<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + 'static>(
+fn stress<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + Sync + 'static>(
     kind: Kind,
     seed: u64,
 ) -> crate::check::Outcome {
@@ -222,7 +222,7 @@ type Shared<F, W> =
 
 /// A keyed limiter (window 100 ns) on a new clock at 0, shared.
 #[cfg(kata_loom)]
-fn shared<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + 'static>(
+fn shared<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + Sync + 'static>(
     limit: u64,
 ) -> (Shared<F, W>, kata_core::clock::ManualClock) {
     use kata_core::sliding_window::KeyedLimiter;
@@ -235,7 +235,7 @@ fn shared<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + 
 
 /// One thread per key in `keys`, each `try_acquire` once, all at once; what each returned.
 #[cfg(kata_loom)]
-fn race<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + 'static>(
+fn race<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + Sync + 'static>(
     keyed: &Shared<F, W>,
     keys: &[u32],
 ) -> Vec<bool> {
@@ -258,7 +258,7 @@ fn race<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Se
 #[cfg(kata_loom)]
 fn same_key<
     F: SlidingWindowFamily,
-    W: kata_core::sliding_window::WindowLimiter + Send + 'static,
+    W: kata_core::sliding_window::WindowLimiter + Send + Sync + 'static,
 >(
     ctx: &mut Ctx,
     wname: &'static str,
@@ -301,7 +301,7 @@ fn same_key<
 /// while another requests key 2, and either request may sweep. The request for key 1 must be
 /// admitted and must stay counted: a further request for it, at the same time, is refused.
 #[cfg(kata_loom)]
-fn expiry<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + 'static>(
+fn expiry<F: SlidingWindowFamily, W: kata_core::sliding_window::WindowLimiter + Send + Sync + 'static>(
     ctx: &mut Ctx,
     wname: &'static str,
 ) {

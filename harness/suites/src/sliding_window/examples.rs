@@ -231,7 +231,8 @@ fn limiter<W: WindowLimiter>(ctx: &mut Ctx, kind: Kind) {
             "{name} (limit 2, W = 100 ns): admitted at 0 and 50, refused 20 times at 60..80; \
                  at 150 it admitted {got} of 5 requests, expected {want}{}",
             if got < want {
-                ": the refused requests were counted"
+                ": were the refused requests counted? (Or are 0 and 50 still counted at 150, \
+                 past their window? The checks above say which.)"
             } else {
                 ""
             }
@@ -433,7 +434,7 @@ fn limiter<W: WindowLimiter>(ctx: &mut Ctx, kind: Kind) {
 type KeyedOf<F, W> = <F as SlidingWindowFamily>::Keyed<u32, W, ManualClock>;
 
 /// `Keyed::new(limit, window, clock)` on a new clock at 0.
-fn keyed_new<F: SlidingWindowFamily, W: WindowLimiter + Send>(
+fn keyed_new<F: SlidingWindowFamily, W: WindowLimiter + Send + Sync>(
     wname: &str,
     limit: u64,
     window: Duration,
@@ -535,7 +536,7 @@ fn keyed_basics<F: SlidingWindowFamily>(ctx: &mut Ctx) {
 
 /// Runs `schedule` ((time, key) pairs) on a keyed limiter and on a model per key (which never
 /// forgets), failing at the first decision that differs.
-fn against_models<F: SlidingWindowFamily, W: WindowLimiter + Send>(
+fn against_models<F: SlidingWindowFamily, W: WindowLimiter + Send + Sync>(
     kind: Kind,
     limit: u64,
     window: u64,
@@ -558,14 +559,17 @@ fn against_models<F: SlidingWindowFamily, W: WindowLimiter + Send>(
             let recent = done[done.len().saturating_sub(12)..].join(", ");
             return Err(format!(
                 "Keyed<_, {wname}, _> (limit {limit}, W = {window} ns), {what}: key {key} at \
-                 {at} ns was {}, but a {wname} of its own would have {} it (the last requests: \
+                 {at} ns was {}, but {wname}'s definition would have {} it (the last requests: \
                  {recent}){}",
                 if got { "admitted" } else { "refused" },
                 if want { "admitted" } else { "refused" },
                 if got && !want {
-                    ": the key's state was lost, as if it had been forgotten while not idle"
+                    format!(
+                        ": if your {wname} passes its own checks, the key's state was lost, as \
+                         if it had been forgotten while not idle"
+                    )
                 } else {
-                    ""
+                    String::new()
                 }
             ));
         }
@@ -574,7 +578,7 @@ fn against_models<F: SlidingWindowFamily, W: WindowLimiter + Send>(
 }
 
 /// The keyed limiter with window limiter `W`, which follows `kind`.
-fn keyed<F: SlidingWindowFamily, W: WindowLimiter + Send>(ctx: &mut Ctx, kind: Kind) {
+fn keyed<F: SlidingWindowFamily, W: WindowLimiter + Send + Sync>(ctx: &mut Ctx, kind: Kind) {
     let wname = kind.type_name();
 
     ctx.check(

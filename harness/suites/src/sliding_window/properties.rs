@@ -312,7 +312,7 @@ fn render_keyed(kind: Kind, s: &KeyedScenario) -> String {
     out
 }
 
-fn drive_keyed<K: KeyedLimiter<u32, W, ManualClock>, W: WindowLimiter + Send>(
+fn drive_keyed<K: KeyedLimiter<u32, W, ManualClock>, W: WindowLimiter + Send + Sync>(
     kind: Kind,
     s: &KeyedScenario,
 ) -> Outcome {
@@ -390,7 +390,7 @@ fn limiter<W: WindowLimiter>(ctx: &mut Ctx, kind: Kind, salt: u64) {
     );
 }
 
-fn keyed<K: KeyedLimiter<u32, W, ManualClock>, W: WindowLimiter + Send>(
+fn keyed<K: KeyedLimiter<u32, W, ManualClock>, W: WindowLimiter + Send + Sync>(
     ctx: &mut Ctx,
     kind: Kind,
     salt: u64,

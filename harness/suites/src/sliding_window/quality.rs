@@ -575,7 +575,7 @@ fn churn<F: SlidingWindowFamily>(ctx: &mut Ctx, seed: u64) {
             "Keyed: heap after {CHURN_WINDOWS} windows / after {CHURN_EARLY} ({end} / {early} bytes)"
         ),
         value: (growth * 100.0).round() / 100.0,
-        unit: "ratio".into(),
+        unit: "x".into(),
         threshold: format!(
             "<= {CHURN_GROWTH} (follows the keys in use; keeping every key seen would grow {:.0}x)",
             seen as f64 / (STEADY_KEYS + CHURN_EARLY * NEW_PER_WINDOW) as f64

@@ -216,7 +216,7 @@ pub struct ManyKeys<L, W, C> {
 impl<L, W, C> ManyKeys<L, W, C>
 where
     L: KeyedLimiter<u64, W, C>,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     /// A keyed limiter for `plan`, on `clock`, after its first window of requests: it holds
@@ -302,7 +302,7 @@ impl<L: Send + Sync + 'static> Contended<L> {
     pub fn on<W, C>(plan: &Plan, clock: C, threads: usize) -> Self
     where
         L: KeyedLimiter<u64, W, C>,
-        W: WindowLimiter + Send,
+        W: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     {
         assert!(

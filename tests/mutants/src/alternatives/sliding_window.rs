@@ -32,7 +32,7 @@ impl SlidingWindowFamily for RingLogFamily {
     type Counter = IndexCounter;
     type Keyed<
         K: Hash + Eq + Clone + Send + Sync,
-        W: WindowLimiter + Send,
+        W: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     > = GlobalKeyed<K, W, C>;
 }
@@ -245,7 +245,7 @@ pub struct GlobalKeyed<K, W, C> {
 impl<K, W, C> KeyedLimiter<K, W, C> for GlobalKeyed<K, W, C>
 where
     K: Hash + Eq + Clone + Send + Sync,
-    W: WindowLimiter + Send,
+    W: WindowLimiter + Send + Sync,
     C: Clock + Send + Sync,
 {
     fn new(limit: u64, window: Duration, clock: C) -> Result<Self, ConfigError> {
