@@ -438,10 +438,15 @@ fn print_tables(out: &Out, summary: &Summary) {
         out.line("");
         out.line("  † fails the kata's checks, so it is not doing the same job:");
         for c in failing {
+            // The version names the crate ("governor 0.10"): the name only when it differs.
             let version = c.version.as_deref().unwrap_or("");
+            let who = if version.starts_with(&format!("{} ", c.name)) {
+                version.to_owned()
+            } else {
+                format!("{} {version}", c.name).trim_end().to_owned()
+            };
             out.line(&format!(
-                "    {} {version}: {}",
-                c.name,
+                "    {who}: {}",
                 c.failure.as_deref().unwrap_or("?")
             ));
         }

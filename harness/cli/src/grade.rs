@@ -511,11 +511,19 @@ fn run_stage(
     let half = if loom { " (loom)" } else { "" };
     if timed_out {
         result.status = StageStatus::CouldNotGrade;
+        // Under loom a hang is most often a lock loom cannot see: its threads share one OS
+        // thread, so one that blocks on such a lock waits forever.
+        let cause = if loom {
+            "A lock that is not kata_core::sync's (std, parking_lot, dashmap or a crate using \
+             them), which loom cannot see and on which its model deadlocks? Or an infinite loop, \
+             or a spin loop waiting for another thread without kata_core::sync::thread::yield_now"
+        } else {
+            "An infinite loop, or an operation far slower than O(1)"
+        };
         result.message = Some(match &running {
             Some(check) => format!(
                 "timed out: {}{half} took longer than its limit of {} s, while running the check \
-                 `{check}`. An infinite loop, or an operation far slower than O(1)? (Raise the \
-                 limit with KATA_STAGE_TIMEOUT_SECS=<seconds>.)",
+                 `{check}`. {cause}? (Raise the limit with KATA_STAGE_TIMEOUT_SECS=<seconds>.)",
                 stage.name(),
                 limit.as_secs()
             ),

@@ -541,7 +541,9 @@ fn trim_float(v: f64) -> String {
     } else if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{v:.0}")
     } else {
-        format!("{v:.4}")
+        // Four decimals at most, and no trailing zeros: 8.2, not 8.2000.
+        let text = format!("{v:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 

@@ -474,7 +474,9 @@ fn figure(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{v:.0}")
     } else {
-        format!("{v:.4}")
+        // Four decimals at most, and no trailing zeros: 8.2, not 8.2000.
+        let text = format!("{v:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 
@@ -597,7 +599,7 @@ mod tests {
         });
         let screen = text(&compose(&view(Some(report(vec![q]))), 100, 40));
         assert!(
-            screen.contains("✗ hit ratio: 0.2500 ratio (needs >= 0.5)"),
+            screen.contains("✗ hit ratio: 0.25 ratio (needs >= 0.5)"),
             "{screen}"
         );
     }
