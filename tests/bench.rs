@@ -200,6 +200,12 @@ impl Drop for Load {
 /// the work is slower with a ratio near 1.5 (on the contended workload, where the scheduler
 /// decides how much two workers overlap, its median is above 1.15, possibly past 1.5, and its
 /// interval may reach into the tie band).
+///
+/// Each check must hold in at least two of the three runs. A single comparison errs by design
+/// about once in forty (a 95 % interval that misses), and this proof makes dozens of them, the
+/// noisy contended ones among them: 3 runs of 9 contended checks would call the reference slower
+/// than itself in one CI run in five (seen: token-bucket contended-2-threads, 1.21x (1.09-1.59)).
+/// A bench that stopped telling the contenders apart would fail every run, not one.
 #[test]
 #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
 fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_is_slower() {
@@ -210,6 +216,9 @@ fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_i
     let _one_load = common::lock("load");
     let _load = Load::start();
     for kata in kata_core::catalogue::KATAS.iter().map(|k| k.name) {
+        // The checks each run missed, by workload and check, with what the run printed.
+        let mut misses: std::collections::BTreeMap<(String, &str), Vec<String>> =
+            Default::default();
         for run in 1..=3 {
             let out = common::kata(&[
                 "bench",
@@ -247,15 +256,25 @@ fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_i
                     again.label(),
                     slower.label()
                 );
-                assert_eq!(
-                    again.pace(),
-                    Pace::Tie,
-                    "{kata} run {run}, {}: the reference against itself is {} ({})\n{}",
-                    w.name,
-                    again.label(),
-                    again.pace().word(),
-                    out.stdout
-                );
+                let mut miss = |check: &'static str, what: String| {
+                    misses
+                        .entry((w.name.clone(), check))
+                        .or_default()
+                        .push(format!(
+                            "{kata} run {run}, {}: {what}\n{}",
+                            w.name, out.stdout
+                        ));
+                };
+                if again.pace() != Pace::Tie {
+                    miss(
+                        "tie",
+                        format!(
+                            "the reference against itself is {} ({})",
+                            again.label(),
+                            again.pace().word()
+                        ),
+                    );
+                }
                 // A contended workload's two workers overlap as the scheduler lets them: with
                 // every core also busy with the load (and, in CI, another test), its interval
                 // is wide, and calling 1.5 times the work a tie there is honest, not a miss.
@@ -264,22 +283,36 @@ fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_i
                 // and retry, 2.19x (1.11-3.27) in one CI run); every other workload must be
                 // called slower, near 1.5.
                 let contended = w.clock.contains("worker threads");
-                assert!(
-                    slower.pace() == Pace::Slower || contended,
-                    "{kata} run {run}, {}: 1.5 times the work is {} ({})\n{}",
-                    w.name,
-                    slower.label(),
-                    slower.pace().word(),
-                    out.stdout
-                );
+                if !(slower.pace() == Pace::Slower || contended) {
+                    miss(
+                        "slower",
+                        format!(
+                            "1.5 times the work is {} ({})",
+                            slower.label(),
+                            slower.pace().word()
+                        ),
+                    );
+                }
                 let expected = if contended { 1.15..3.5 } else { 1.3..1.8 };
-                assert!(
-                    expected.contains(&slower.median),
-                    "{kata} run {run}, {}: 1.5 times the work measured {}",
-                    w.name,
-                    slower.label()
-                );
+                if !expected.contains(&slower.median) {
+                    miss(
+                        "near 1.5",
+                        format!("1.5 times the work measured {}", slower.label()),
+                    );
+                }
             }
+        }
+        for ((workload, check), runs) in misses {
+            assert!(
+                runs.len() <= 1,
+                "{kata} {workload}: `{check}` failed in {} of 3 runs:\n{}",
+                runs.len(),
+                runs.join("\n")
+            );
+            eprintln!(
+                "{kata} {workload}: `{check}` missed once in 3 runs (allowed):\n{}",
+                runs[0]
+            );
         }
     }
 }
