@@ -77,7 +77,7 @@ crate::mutants! {
         mistake: "a HashMap of (value, count, last use); eviction scans every entry for the \
                    smallest (count, last use): correct, but O(n) puts",
         rejected_by: [complexity],
-        slow_in: "write-heavy",
+        slow_in: "mixed",
         passes: [examples, properties, quality],
     }
     "min-search" => Family<MinSearchFamily, R> {
