@@ -194,18 +194,18 @@ impl Drop for Load {
     }
 }
 
-/// The proof the issue asked for: under load, three runs in a row of each kata's bench with its
-/// self-test contenders (and no peers, which would only make it longer); in every run and on
-/// every workload, the reference timed a second time is a tie, and the reference doing 1.5 times
+/// The proof the issue asked for: under load, each kata's bench with its self-test contenders
+/// (and no peers, which would only make it longer); on every workload, the reference timed a second time is a tie, and the reference doing 1.5 times
 /// the work is slower with a ratio near 1.5 (on the contended workload, where the scheduler
 /// decides how much two workers overlap, its median is above 1.15, possibly past 1.5, and its
 /// interval may reach into the tie band).
 ///
-/// Each check must hold in at least two of the three runs. A single comparison errs by design
-/// about once in forty (a 95 % interval that misses), and this proof makes dozens of them, the
-/// noisy contended ones among them: 3 runs of 9 contended checks would call the reference slower
-/// than itself in one CI run in five (seen: token-bucket contended-2-threads, 1.21x (1.09-1.59)).
-/// A bench that stopped telling the contenders apart would fail every run, not one.
+/// Each check must hold in at least two of three runs: a kata's bench runs once, and twice more
+/// only when a check missed. A single comparison errs by design about once in forty (a 95 %
+/// interval that misses), and this proof makes dozens of them, the noisy contended ones among
+/// them: requiring every one to hold called the reference slower than itself in this issue's
+/// first CI run (token-bucket contended-2-threads, 1.21x (1.09-1.59)). A bench that stopped
+/// telling the contenders apart would fail every run, not one.
 #[test]
 #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
 fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_is_slower() {
@@ -219,7 +219,15 @@ fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_i
         // The checks each run missed, by workload and check, with what the run printed.
         let mut misses: std::collections::BTreeMap<(String, &str), Vec<String>> =
             Default::default();
+        let mut runs_made = 0;
         for run in 1..=3 {
+            // One run is enough when it misses nothing; a miss earns two more runs, so that a
+            // check passes when it holds in two of three (the cost of three runs for every kata
+            // was 57 s per kata in CI, the largest per-kata cost of the heavy tier).
+            if run > 1 && misses.is_empty() {
+                break;
+            }
+            runs_made = run;
             let out = common::kata(&[
                 "bench",
                 kata,
@@ -305,12 +313,12 @@ fn under_load_the_reference_ties_with_itself_and_one_and_a_half_times_the_work_i
         for ((workload, check), runs) in misses {
             assert!(
                 runs.len() <= 1,
-                "{kata} {workload}: `{check}` failed in {} of 3 runs:\n{}",
+                "{kata} {workload}: `{check}` failed in {} of {runs_made} runs:\n{}",
                 runs.len(),
                 runs.join("\n")
             );
             eprintln!(
-                "{kata} {workload}: `{check}` missed once in 3 runs (allowed):\n{}",
+                "{kata} {workload}: `{check}` missed once in {runs_made} runs (allowed):\n{}",
                 runs[0]
             );
         }
