@@ -64,6 +64,10 @@ use kata_suites::measure::{thread_time, SplitMix64};
 
 pub use kata_suites::measure::Spec;
 
+#[cfg(feature = "bloom-filter")]
+pub mod bloom_filter;
+#[cfg(feature = "count-min-sketch")]
+pub mod count_min_sketch;
 #[cfg(feature = "leaky-bucket")]
 pub mod leaky_bucket;
 #[cfg(feature = "lfu")]

@@ -20,6 +20,10 @@
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
 
+#[cfg(feature = "bloom-filter")]
+pub mod bloom_filter;
+#[cfg(feature = "count-min-sketch")]
+pub mod count_min_sketch;
 pub mod grade;
 #[cfg(feature = "leaky-bucket")]
 pub mod leaky_bucket;

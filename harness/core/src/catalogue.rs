@@ -70,6 +70,18 @@ pub const KATAS: &[Kata] = &[
         difficulty: 3,
         curriculum: "000 Module 4.3 Sliding Window Log & Counter, per user/IP; 002 Week 8",
     },
+    Kata {
+        name: "bloom-filter",
+        title: "Bloom filter: sized from a target rate, blocked for one cache miss, lock-free",
+        difficulty: 3,
+        curriculum: "000 Module 6.3 Bloom filters for deduplication; 002 Week 8 crawler dedup",
+    },
+    Kata {
+        name: "count-min-sketch",
+        title: "Count-Min sketch: conservative update, heavy hitters, Space-Saving, lock-free",
+        difficulty: 4,
+        curriculum: "000 Module 6.3 Top-K, Module 7.6 Heavy hitters; 002 Week 10 top queries",
+    },
 ];
 
 /// Looks a kata up by name.

@@ -4,7 +4,8 @@
 //! this crate and implement the same traits from it, so the graded suite in `kata-suites` can be
 //! written once, generic over those traits, and run unchanged against either. This crate holds:
 //!
-//! - [`lru`], [`lfu`], [`token_bucket`], [`leaky_bucket`] and [`sliding_window`]: the API each kata
+//! - [`lru`], [`lfu`], [`token_bucket`], [`leaky_bucket`], [`sliding_window`],
+//!   [`bloom_filter`] and [`count_min_sketch`]: the API each kata
 //!   implements, with the error types the suites match on;
 //! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
 //! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
@@ -13,8 +14,10 @@
 //!
 //! Rule: this crate never depends on a kata, a solution or the suites.
 
+pub mod bloom_filter;
 pub mod catalogue;
 pub mod clock;
+pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;

@@ -85,6 +85,12 @@ runner! {
     "sliding-window" => sliding_window, sliding_window_family:
         SlidingWindowReference = sliding_window_solution if "sliding-window",
         SlidingWindowLearner = sliding_window_kata if "sliding-window-learner";
+    "bloom-filter" => bloom_filter, bloom_filter_family:
+        BloomFilterReference = bloom_filter_solution if "bloom-filter",
+        BloomFilterLearner = bloom_filter_kata if "bloom-filter-learner";
+    "count-min-sketch" => count_min_sketch, count_min_sketch_family:
+        CountMinSketchReference = count_min_sketch_solution if "count-min-sketch",
+        CountMinSketchLearner = count_min_sketch_kata if "count-min-sketch-learner";
 }
 
 /// The runner's entry point, for the binaries.

@@ -57,6 +57,8 @@ suites! {
     "token-bucket" => token_bucket,
     "leaky-bucket" => leaky_bucket,
     "sliding-window" => sliding_window,
+    "bloom-filter" => bloom_filter,
+    "count-min-sketch" => count_min_sketch,
 }
 
 pub use check::Ctx;

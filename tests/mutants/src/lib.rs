@@ -11,6 +11,8 @@
 //! reference's others, so each mutant isolates one mistake.
 
 pub mod alternatives;
+pub mod bloom_filter;
+pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
@@ -26,6 +28,8 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "token-bucket" => token_bucket::MUTANTS,
         "leaky-bucket" => leaky_bucket::MUTANTS,
         "sliding-window" => sliding_window::MUTANTS,
+        "bloom-filter" => bloom_filter::MUTANTS,
+        "count-min-sketch" => count_min_sketch::MUTANTS,
         _ => return None,
     })
 }

@@ -1,0 +1,5 @@
+//! The bench binary built with feature `count-min-sketch-learner` (see `kata_bench`).
+
+fn main() {
+    kata_bench::count_min_sketch::main()
+}

@@ -1,0 +1,5 @@
+//! The runner built with feature `count-min-sketch`.
+
+fn main() {
+    kata_runner::main()
+}
