@@ -27,6 +27,11 @@
 //! O(log n) (a ratio that grows by about 60 % from 1 Ki to 64 Ki, no more than caches alone can
 //! make it grow); telling those apart would need counting instructions (callgrind, or a probe
 //! injected into the implementation) rather than timing. No kata needs it.
+//!
+//! [`pool`]: the persistent worker threads of the contended workloads, timed by their CPU time.
+
+pub mod pool;
+pub use pool::{PoolRun, WorkerPool};
 
 use std::hint::black_box;
 use std::sync::OnceLock;

@@ -38,16 +38,15 @@
 use std::hint::black_box;
 use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
 
 use kata_core::clock::{Clock, ManualClock};
 use kata_core::leaky_bucket::{ConcurrentShaper, Rate, Shaper};
 
-use crate::measure::thread_time;
 pub use crate::measure::Spec;
+use crate::measure::{PoolRun, WorkerPool};
 
 /// The workloads the benches time, in the order they run. See the module documentation.
 pub const BENCH: &[Spec] = &[
@@ -158,39 +157,17 @@ impl<B: Shaper<u64, C>, C: Clock> Overflow<B, C> {
     }
 }
 
-/// What the threads of an [`Mpsc`] share.
-#[derive(Debug)]
-struct Shared {
-    /// Releases the workers into a run (or into stopping).
-    start: Barrier,
-    /// Every worker meets here when its offers are done, before the consumer drains.
-    offered: Barrier,
-    /// Every worker and the timer meet here at the end of a run.
-    done: Barrier,
-    /// Offers each worker makes in the current run.
-    iters: AtomicU64,
-    /// CPU time the workers spent in the current run, in nanoseconds, summed.
-    cpu_nanos: AtomicU64,
-    /// Offers accepted, over every run.
-    accepted: AtomicU64,
-    /// Items polled, over every run.
-    polled: AtomicU64,
-    /// Set before the last release: the workers exit instead of running.
-    stop: AtomicBool,
-    /// The message of a worker's panic in the current run.
-    panic: Mutex<Option<String>>,
-}
-
-/// The `mpsc-N-producers` workload: `N` persistent worker threads offering to one shared
-/// thread-safe bucket at [`STEADY_RATE`]; worker 0 is also the consumer, polling once after each
-/// of its own offers and, once every worker is done offering, until `None`. The workers are
-/// started once, by [`Mpsc::new`], and wait on a barrier between runs, so no run pays for spawning
-/// a thread; dropping the workload stops them.
+/// The `mpsc-N-producers` workload: `N` persistent worker threads ([`WorkerPool`]) offering to
+/// one shared thread-safe bucket at [`STEADY_RATE`]; worker 0 is also the consumer, polling once
+/// after each of its own offers and, once every worker is done offering, until `None`. The workers
+/// are started once, by [`Mpsc::new`], and wait between runs, so no run pays for spawning a
+/// thread; dropping the workload stops them.
 #[derive(Debug)]
 pub struct Mpsc<B> {
     bucket: Arc<B>,
-    shared: Arc<Shared>,
-    workers: Vec<JoinHandle<()>>,
+    pool: WorkerPool,
+    /// Offers accepted and items polled, over every run.
+    counts: Arc<(AtomicU64, AtomicU64)>,
 }
 
 impl<B: Send + Sync + 'static> Mpsc<B> {
@@ -212,152 +189,79 @@ impl<B: Send + Sync + 'static> Mpsc<B> {
         let bucket = Arc::new(
             B::new(BENCH_CAPACITY, STEADY_RATE, clock).expect("the bench configuration is valid"),
         );
-        let shared = Arc::new(Shared {
-            start: Barrier::new(producers + 1),
-            offered: Barrier::new(producers),
-            done: Barrier::new(producers + 1),
-            iters: AtomicU64::new(0),
-            cpu_nanos: AtomicU64::new(0),
-            accepted: AtomicU64::new(0),
-            polled: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-            panic: Mutex::new(None),
-        });
-        let workers = (0..producers)
+        let counts = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+        // Every producer meets the others here when its offers are done, before the consumer
+        // drains.
+        let offered = Arc::new(Barrier::new(producers));
+        let bodies = (0..producers)
             .map(|p| {
                 let bucket = Arc::clone(&bucket);
-                let shared = Arc::clone(&shared);
-                std::thread::Builder::new()
-                    .name(format!("mpsc-{p}"))
-                    .spawn(move || producer::<B, C>(&bucket, &shared, p))
-                    .expect("spawn a worker thread")
+                let counts = Arc::clone(&counts);
+                let offered = Arc::clone(&offered);
+                let mut next = (p as u64) << 48;
+                move |iters: u64| {
+                    let (mut accepted, mut polled) = (0u64, 0u64);
+                    // A panic is caught before the barrier and raised after it, so that the other
+                    // producers are not left waiting there (see `WorkerPool`).
+                    let offers = panic::catch_unwind(AssertUnwindSafe(|| {
+                        for _ in 0..iters {
+                            accepted += u64::from(black_box(bucket.offer(black_box(next))).is_ok());
+                            next += 1;
+                            if p == 0 {
+                                polled += u64::from(black_box(bucket.poll()).is_some());
+                            }
+                        }
+                    }));
+                    offered.wait();
+                    if let Err(payload) = offers {
+                        panic::resume_unwind(payload);
+                    }
+                    if p == 0 {
+                        while black_box(bucket.poll()).is_some() {
+                            polled += 1;
+                        }
+                    }
+                    counts.0.fetch_add(accepted, Ordering::SeqCst);
+                    counts.1.fetch_add(polled, Ordering::SeqCst);
+                }
             })
             .collect();
         Mpsc {
             bucket,
-            shared,
-            workers,
+            pool: WorkerPool::new("mpsc", bodies),
+            counts,
         }
     }
 
     /// Releases every worker to make `iters_per_thread` offers at once, and returns, once the
-    /// consumer has polled everything out, the CPU time the workers spent ([`thread_time`] on
-    /// each, summed) and the wall time from the release.
+    /// consumer has polled everything out, the CPU time the workers spent and the wall time from
+    /// the release ([`WorkerPool::run`]).
     ///
     /// # Panics
     ///
     /// When the implementation panicked in a worker (with its message).
-    pub fn time(&mut self, iters_per_thread: u64) -> MpscRun {
-        self.shared.iters.store(iters_per_thread, Ordering::SeqCst);
-        self.shared.cpu_nanos.store(0, Ordering::SeqCst);
-        let start = Instant::now();
-        self.shared.start.wait();
-        self.shared.done.wait();
-        let wall = start.elapsed();
-        let cpu = Duration::from_nanos(self.shared.cpu_nanos.load(Ordering::SeqCst));
-        let panicked = self
-            .shared
-            .panic
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(message) = panicked {
-            panic!("a producer of the mpsc workload {message}");
-        }
-        MpscRun { cpu, wall }
+    pub fn time(&mut self, iters_per_thread: u64) -> PoolRun {
+        self.pool
+            .run(iters_per_thread)
+            .unwrap_or_else(|message| panic!("a producer of the mpsc workload {message}"))
     }
 
     /// How many producer threads it runs.
     pub fn producers(&self) -> usize {
-        self.workers.len()
+        self.pool.threads()
     }
 
     /// Offers accepted and items polled over every run so far: equal after each run.
     pub fn counts(&self) -> (u64, u64) {
         (
-            self.shared.accepted.load(Ordering::SeqCst),
-            self.shared.polled.load(Ordering::SeqCst),
+            self.counts.0.load(Ordering::SeqCst),
+            self.counts.1.load(Ordering::SeqCst),
         )
     }
 
     /// The shared bucket.
     pub fn bucket(&self) -> &B {
         &self.bucket
-    }
-}
-
-/// What one run of an [`Mpsc`] took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MpscRun {
-    /// CPU time the workers spent offering and polling, summed over the workers.
-    pub cpu: Duration,
-    /// Wall time from the release of the workers until the consumer was done.
-    pub wall: Duration,
-}
-
-/// Runs `body`, recording its panic (if any) in `shared` for [`Mpsc::time`] to raise.
-fn catching(shared: &Shared, body: impl FnOnce()) {
-    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(body)) {
-        // With its file and line when the grader's panic hook is installed.
-        let record = crate::check::panic_record(payload.as_ref());
-        let message = crate::check::describe_panic(&record);
-        *shared.panic.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
-    }
-}
-
-/// Worker `p` of an [`Mpsc`]: waits for a release, offers (and, for worker 0, polls), meets the
-/// timer, until told to stop.
-fn producer<B: ConcurrentShaper<u64, C>, C: Clock + Send + Sync>(
-    bucket: &B,
-    shared: &Shared,
-    p: usize,
-) {
-    let mut next = (p as u64) << 48;
-    loop {
-        shared.start.wait();
-        if shared.stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let iters = shared.iters.load(Ordering::SeqCst);
-        let cpu = thread_time();
-        let (mut accepted, mut polled) = (0u64, 0u64);
-        catching(shared, || {
-            for _ in 0..iters {
-                accepted += u64::from(black_box(bucket.offer(black_box(next))).is_ok());
-                next += 1;
-                if p == 0 {
-                    polled += u64::from(black_box(bucket.poll()).is_some());
-                }
-            }
-        });
-        shared.offered.wait();
-        if p == 0 {
-            catching(shared, || {
-                while black_box(bucket.poll()).is_some() {
-                    polled += 1;
-                }
-            });
-        }
-        let cpu = thread_time().saturating_sub(cpu);
-        shared.cpu_nanos.fetch_add(
-            u64::try_from(cpu.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::SeqCst,
-        );
-        shared.accepted.fetch_add(accepted, Ordering::SeqCst);
-        shared.polled.fetch_add(polled, Ordering::SeqCst);
-        shared.done.wait();
-    }
-}
-
-impl<B> Drop for Mpsc<B> {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        // Every worker is waiting on `start` (a run always ends with `done`), so this releases
-        // them all into stopping.
-        self.shared.start.wait();
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
     }
 }
 

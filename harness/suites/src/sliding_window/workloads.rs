@@ -41,17 +41,14 @@
 use std::cell::Cell;
 use std::hint::black_box;
 use std::marker::PhantomData;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use kata_core::clock::Clock;
 use kata_core::sliding_window::{KeyedLimiter, WindowLimiter};
 
 pub use crate::measure::Spec;
-use crate::measure::{thread_time, Zipf};
+use crate::measure::{PoolRun, WorkerPool, Zipf};
 
 /// The workloads the benches time, in the order they run. See the module documentation.
 pub const BENCH: &[Spec] = &[
@@ -260,35 +257,14 @@ where
     }
 }
 
-/// What the threads of a [`Contended`] share.
-#[derive(Debug)]
-struct Shared {
-    start: Barrier,
-    done: Barrier,
-    iters: AtomicU64,
-    cpu_nanos: AtomicU64,
-    stop: AtomicBool,
-    panic: Mutex<Option<String>>,
-}
-
-/// What one run of a [`Contended`] took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContendedRun {
-    /// CPU time the workers spent in their loops, summed over the workers.
-    pub cpu: Duration,
-    /// Wall time from the release of the workers until the last was done.
-    pub wall: Duration,
-}
-
-/// The `many-keys-contended` workload: `threads` persistent worker threads running `many-keys`
-/// on one shared keyed limiter, worker `w` from position `w × len / threads` of the trace, each on
-/// its own time (operation `i` of a worker at `i × TICK`). The workers wait on a barrier between
-/// runs; dropping the workload stops them.
+/// The `many-keys-contended` workload: `threads` persistent worker threads ([`WorkerPool`])
+/// running `many-keys` on one shared keyed limiter, worker `w` from position `w × len / threads` of
+/// the trace, each on its own time (operation `i` of a worker at `i × TICK`). The workers wait
+/// between runs; dropping the workload stops them.
 #[derive(Debug)]
 pub struct Contended<L> {
     keyed: Arc<L>,
-    shared: Arc<Shared>,
-    workers: Vec<JoinHandle<()>>,
+    pool: WorkerPool,
 }
 
 impl<L: Send + Sync + 'static> Contended<L> {
@@ -305,73 +281,52 @@ impl<L: Send + Sync + 'static> Contended<L> {
         W: WindowLimiter + Send + Sync,
         C: Clock + Send + Sync,
     {
-        assert!(
-            threads > 0,
-            "a contended workload needs at least one thread"
-        );
         let keyed = Arc::new(
             L::new(KEYED_LIMIT, plan.window(), clock)
                 .expect("the many-keys configuration is valid"),
         );
-        let shared = Arc::new(Shared {
-            start: Barrier::new(threads + 1),
-            done: Barrier::new(threads + 1),
-            iters: AtomicU64::new(0),
-            cpu_nanos: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-            panic: Mutex::new(None),
-        });
-        let workers = (0..threads)
+        let bodies = (0..threads)
             .map(|w| {
                 let keyed = Arc::clone(&keyed);
-                let shared = Arc::clone(&shared);
                 let trace = Arc::clone(&plan.trace);
-                let first = w * trace.len() / threads;
-                std::thread::Builder::new()
-                    .name(format!("many-keys-{w}"))
-                    .spawn(move || {
-                        worker(&shared, first, &trace, |key| keyed.try_acquire(key));
-                    })
-                    .expect("spawn a worker thread")
+                let mut next = w * trace.len() / threads;
+                let mut time = 0u64;
+                move |iters: u64| {
+                    for _ in 0..iters {
+                        let key = u64::from(trace[next]);
+                        next += 1;
+                        if next == trace.len() {
+                            next = 0;
+                        }
+                        time += TICK;
+                        OpClock::set(time);
+                        black_box(keyed.try_acquire(&key));
+                    }
+                }
             })
             .collect();
         Contended {
             keyed,
-            shared,
-            workers,
+            pool: WorkerPool::new("many-keys", bodies),
         }
     }
 
     /// Releases every worker to make `iters_per_thread` requests at once, and returns, once the
-    /// last of them is done, the CPU time the workers spent in their loops ([`thread_time`] on
-    /// each, summed) and the wall time from the release.
+    /// last of them is done, the CPU time the workers spent in their loops and the wall time
+    /// ([`WorkerPool::run`]).
     ///
     /// # Panics
     ///
     /// When the implementation panicked in a worker (with its message).
-    pub fn time(&mut self, iters_per_thread: u64) -> ContendedRun {
-        self.shared.iters.store(iters_per_thread, Ordering::SeqCst);
-        self.shared.cpu_nanos.store(0, Ordering::SeqCst);
-        let start = Instant::now();
-        self.shared.start.wait();
-        self.shared.done.wait();
-        let wall = start.elapsed();
-        let cpu = Duration::from_nanos(self.shared.cpu_nanos.load(Ordering::SeqCst));
-        let panicked = self
-            .shared
-            .panic
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(message) = panicked {
-            panic!("try_acquire in a contended worker {message}");
-        }
-        ContendedRun { cpu, wall }
+    pub fn time(&mut self, iters_per_thread: u64) -> PoolRun {
+        self.pool
+            .run(iters_per_thread)
+            .unwrap_or_else(|message| panic!("try_acquire in a contended worker {message}"))
     }
 
     /// How many worker threads it runs.
     pub fn threads(&self) -> usize {
-        self.workers.len()
+        self.pool.threads()
     }
 
     /// The shared keyed limiter.
@@ -380,58 +335,10 @@ impl<L: Send + Sync + 'static> Contended<L> {
     }
 }
 
-/// A worker of [`Contended`]: waits for a release, runs, meets the timer, until told to stop.
-fn worker(shared: &Shared, first: usize, trace: &[u32], acquire: impl Fn(&u64) -> bool) {
-    let mut next = first;
-    let mut time = 0u64;
-    loop {
-        shared.start.wait();
-        if shared.stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let iters = shared.iters.load(Ordering::SeqCst);
-        let cpu = thread_time();
-        let run = panic::catch_unwind(AssertUnwindSafe(|| {
-            for _ in 0..iters {
-                let key = u64::from(trace[next]);
-                next += 1;
-                if next == trace.len() {
-                    next = 0;
-                }
-                time += TICK;
-                OpClock::set(time);
-                black_box(acquire(&key));
-            }
-        }));
-        let cpu = thread_time().saturating_sub(cpu);
-        shared.cpu_nanos.fetch_add(
-            u64::try_from(cpu.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::SeqCst,
-        );
-        if let Err(payload) = run {
-            let record = crate::check::panic_record(payload.as_ref());
-            let message = crate::check::describe_panic(&record);
-            *shared.panic.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
-        }
-        shared.done.wait();
-    }
-}
-
-impl<L> Drop for Contended<L> {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        // Every worker is waiting on `start` (a run always ends with `done`).
-        self.shared.start.wait();
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
     use kata_core::sliding_window::ConfigError;
 

@@ -34,13 +34,10 @@
 //! O(n) per call there, relative to the reference.
 
 use std::hint::black_box;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::measure::thread_time;
+use crate::measure::{PoolRun, WorkerPool};
 use kata_core::clock::{ManualClock, MonotonicClock};
 use kata_core::token_bucket::{ConcurrentRateLimiter, Rate, RateLimiter};
 
@@ -92,31 +89,14 @@ impl<B: RateLimiter<MonotonicClock>> Uncontended<B> {
     }
 }
 
-/// What the threads of a [`Contended`] share.
-#[derive(Debug)]
-struct Shared {
-    /// Releases the workers into a run (or into stopping).
-    start: Barrier,
-    /// Every worker and the timer meet here at the end of a run.
-    done: Barrier,
-    /// `try_acquire(1)` calls each worker makes in the current run.
-    iters: AtomicU64,
-    /// CPU time the workers spent in their loops in the current run, in nanoseconds, summed.
-    cpu_nanos: AtomicU64,
-    /// Set before the last release: the workers exit instead of running.
-    stop: AtomicBool,
-    /// The message of a worker's panic in the current run.
-    panic: Mutex<Option<String>>,
-}
-
 /// The `contended-N-threads` workload: `N` persistent worker threads calling `try_acquire(1)` on
-/// one shared thread-safe bucket. The workers are started once, by [`Contended::new`], and wait on
-/// a barrier between runs, so no run pays for spawning a thread; dropping the workload stops them.
+/// one shared thread-safe bucket. The workers ([`WorkerPool`]) are started once, by
+/// [`Contended::new`], and wait between runs, so no run pays for spawning a thread; dropping the
+/// workload stops them.
 #[derive(Debug)]
 pub struct Contended<B> {
     bucket: Arc<B>,
-    shared: Arc<Shared>,
-    workers: Vec<JoinHandle<()>>,
+    pool: WorkerPool,
 }
 
 impl<B: ConcurrentRateLimiter<MonotonicClock> + 'static> Contended<B> {
@@ -128,129 +108,47 @@ impl<B: ConcurrentRateLimiter<MonotonicClock> + 'static> Contended<B> {
     /// When `threads` is 0, a thread cannot be spawned, or the implementation refuses the
     /// configuration.
     pub fn new(threads: usize) -> Self {
-        assert!(
-            threads > 0,
-            "a contended workload needs at least one thread"
-        );
         let bucket = Arc::new(
             B::new(BENCH_CAPACITY, BENCH_RATE, MonotonicClock::new())
                 .expect("the bench configuration is valid"),
         );
-        let shared = Arc::new(Shared {
-            start: Barrier::new(threads + 1),
-            done: Barrier::new(threads + 1),
-            iters: AtomicU64::new(0),
-            cpu_nanos: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-            panic: Mutex::new(None),
-        });
-        let workers = (0..threads)
-            .map(|i| {
+        let bodies = (0..threads)
+            .map(|_| {
                 let bucket = Arc::clone(&bucket);
-                let shared = Arc::clone(&shared);
-                std::thread::Builder::new()
-                    .name(format!("contended-{i}"))
-                    .spawn(move || worker(&*bucket, &shared))
-                    .expect("spawn a worker thread")
+                move |iters: u64| {
+                    for _ in 0..iters {
+                        let _ = black_box(bucket.try_acquire(black_box(1)));
+                    }
+                }
             })
             .collect();
         Contended {
             bucket,
-            shared,
-            workers,
+            pool: WorkerPool::new("contended", bodies),
         }
     }
 
     /// Releases every worker to make `iters_per_thread` calls of `try_acquire(1)` at once, and
-    /// returns, once the last of them is done, the CPU time the workers spent in their loops
-    /// ([`thread_time`] on each, summed), and the wall time from the release (which includes
-    /// waking the workers, a few microseconds).
-    ///
-    /// CPU time is what the benches judge by: on a busy machine a worker that is descheduled
-    /// stretches the wall time of the whole run, by a scheduler's time slice or more, while the
-    /// CPU time it spent contending stays what it was.
+    /// returns, once the last of them is done, the CPU time the workers spent in their loops and
+    /// the wall time ([`WorkerPool::run`]).
     ///
     /// # Panics
     ///
     /// When the implementation panicked in a worker (with its message).
-    pub fn time(&mut self, iters_per_thread: u64) -> ContendedRun {
-        self.shared.iters.store(iters_per_thread, Ordering::SeqCst);
-        self.shared.cpu_nanos.store(0, Ordering::SeqCst);
-        let start = Instant::now();
-        self.shared.start.wait();
-        self.shared.done.wait();
-        let wall = start.elapsed();
-        let cpu = Duration::from_nanos(self.shared.cpu_nanos.load(Ordering::SeqCst));
-        let panicked = self
-            .shared
-            .panic
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(message) = panicked {
-            panic!("try_acquire in a contended worker {message}");
-        }
-        ContendedRun { cpu, wall }
+    pub fn time(&mut self, iters_per_thread: u64) -> PoolRun {
+        self.pool
+            .run(iters_per_thread)
+            .unwrap_or_else(|message| panic!("try_acquire in a contended worker {message}"))
     }
 
     /// How many worker threads it runs.
     pub fn threads(&self) -> usize {
-        self.workers.len()
+        self.pool.threads()
     }
 
     /// The shared bucket.
     pub fn bucket(&self) -> &B {
         &self.bucket
-    }
-}
-
-/// What one run of a [`Contended`] took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContendedRun {
-    /// CPU time the workers spent in their loops, summed over the workers.
-    pub cpu: Duration,
-    /// Wall time from the release of the workers until the last was done.
-    pub wall: Duration,
-}
-
-/// A worker of [`Contended`]: waits for a release, runs, meets the timer, until told to stop.
-fn worker<B: ConcurrentRateLimiter<MonotonicClock>>(bucket: &B, shared: &Shared) {
-    loop {
-        shared.start.wait();
-        if shared.stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let iters = shared.iters.load(Ordering::SeqCst);
-        let cpu = thread_time();
-        let run = panic::catch_unwind(AssertUnwindSafe(|| {
-            for _ in 0..iters {
-                let _ = black_box(bucket.try_acquire(black_box(1)));
-            }
-        }));
-        let cpu = thread_time().saturating_sub(cpu);
-        shared.cpu_nanos.fetch_add(
-            u64::try_from(cpu.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::SeqCst,
-        );
-        if let Err(payload) = run {
-            // With its file and line when the grader's panic hook is installed.
-            let record = crate::check::panic_record(payload.as_ref());
-            let message = crate::check::describe_panic(&record);
-            *shared.panic.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
-        }
-        shared.done.wait();
-    }
-}
-
-impl<B> Drop for Contended<B> {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        // Every worker is waiting on `start` (a run always ends with `done`), so this releases
-        // them all into stopping.
-        self.shared.start.wait();
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
     }
 }
 
@@ -314,7 +212,7 @@ pub fn atomic_refill_workload<B: ConcurrentRateLimiter<ManualClock>>(n: usize) -
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use kata_core::clock::Clock;
     use kata_core::token_bucket::{AcquireError, ConfigError};
