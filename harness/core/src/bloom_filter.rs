@@ -190,7 +190,7 @@ pub trait ConcurrentFilter: Sized + Send + Sync {
     fn with_shape(bits: u64, hashes: u32) -> Result<Self, ConfigError>;
 
     /// As [`Filter::insert`], from any thread. When two threads insert the same new item at
-    /// once, either may be the one told `false`.
+    /// once, both may be told `false` (each set some of its bits), never both `true`.
     fn insert<T: Hash + ?Sized>(&self, item: &T) -> bool;
 
     /// As [`Filter::contains`], from any thread.
