@@ -169,8 +169,9 @@ pub trait ConcurrentSketch: Sized + Send + Sync {
     /// As [`Sketch::add`], from any thread.
     fn add<T: Hash + ?Sized>(&self, item: &T, count: u64);
 
-    /// As [`Sketch::estimate`], from any thread; while adds run, at least the item's count as of
-    /// the adds that returned before this call began.
+    /// As [`Sketch::estimate`], from any thread: at least the item's count as of the adds that
+    /// happen before this call (adds on this thread, and on others before a join or any
+    /// Release/Acquire synchronisation with them).
     #[must_use]
     fn estimate<T: Hash + ?Sized>(&self, item: &T) -> u64;
 
