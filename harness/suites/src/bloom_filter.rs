@@ -2,7 +2,9 @@
 //!
 //! Written once against [`kata_core::bloom_filter::Filter`] and
 //! [`kata_core::bloom_filter::ConcurrentFilter`], run against whichever [`BloomFilterFamily`] the
-//! runner plugs in.
+//! runner plugs in. The three types are driven through one interface ([`subject::Subject`]), so
+//! that a scenario is written once and run on each; every figure the quality stage prints beside
+//! a measurement comes from [`formulas`].
 
 use kata_core::bloom_filter::{ConcurrentFilter, Filter};
 use kata_core::catalogue::Stage;
@@ -13,8 +15,10 @@ pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
 pub mod concurrency;
 pub mod examples;
+pub mod formulas;
 pub mod properties;
 pub mod quality;
+pub mod subject;
 pub mod workloads;
 
 /// The types one implementation of the kata provides.
