@@ -1,7 +1,9 @@
 //! The graded suite of the `count-min-sketch` kata.
 //!
 //! Written once against the traits of [`kata_core::count_min_sketch`], run against whichever
-//! [`CountMinSketchFamily`] the runner plugs in.
+//! [`CountMinSketchFamily`] the runner plugs in. The suite's own yardsticks (the sizing rules, an
+//! exact sketch, one interface over the three sketches) are in [`model`]; the streams the
+//! complexity stage and the benches share are in [`workloads`].
 
 use std::hash::Hash;
 
@@ -14,6 +16,7 @@ pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
 pub mod concurrency;
 pub mod examples;
+pub mod model;
 pub mod properties;
 pub mod quality;
 pub mod workloads;
