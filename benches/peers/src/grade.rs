@@ -11,7 +11,9 @@ use std::fmt;
 use std::panic;
 
 use kata_core::catalogue::Stage;
+use kata_suites::bloom_filter::BloomFilterFamily;
 use kata_suites::check::install_panic_hook;
+use kata_suites::count_min_sketch::CountMinSketchFamily;
 use kata_suites::leaky_bucket::LeakyBucketFamily;
 use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
@@ -124,6 +126,25 @@ pub fn grade_leaky_bucket<F: LeakyBucketFamily, R: LeakyBucketFamily>(seed: u64)
 pub fn grade_sliding_window<F: SlidingWindowFamily, R: SlidingWindowFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(sliding_window, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `bloom-filter` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_bloom_filter<F: BloomFilterFamily, R: BloomFilterFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(bloom_filter, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `count-min-sketch` family `F` (with `R` as the reference the suite compares
+/// against).
+pub fn grade_count_min_sketch<F: CountMinSketchFamily, R: CountMinSketchFamily>(
+    seed: u64,
+) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(count_min_sketch, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

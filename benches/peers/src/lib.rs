@@ -17,6 +17,14 @@
 //! - `token_bucket` (feature `token-bucket`): the `governor` and `ratelimit` crates behind
 //!   [`kata_core::token_bucket::RateLimiter`] and
 //!   [`kata_core::token_bucket::ConcurrentRateLimiter`];
+//! - `leaky_bucket`, `sliding_window`: the token-bucket reference as a meter, and `governor`;
+//! - `bloom_filter` (feature `bloom-filter`): `fastbloom`, `bloomfilter` and `sbbf-rs` behind
+//!   [`kata_core::bloom_filter::Filter`], and `xorf`'s binary fuse filter in the quality
+//!   comparison (`tests/bloom_quality.rs`);
+//! - `count_min_sketch` (feature `count-min-sketch`): the `count-min-sketch` and
+//!   `streaming_algorithms` crates behind [`kata_core::count_min_sketch::Sketch`], and
+//!   `streaming_algorithms`' `Top` behind [`kata_core::count_min_sketch::TopKTracker`];
+//! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
 
@@ -25,6 +33,8 @@ pub mod bloom_filter;
 #[cfg(feature = "count-min-sketch")]
 pub mod count_min_sketch;
 pub mod grade;
+#[cfg(any(feature = "bloom-filter", feature = "count-min-sketch"))]
+pub mod item_bytes;
 #[cfg(feature = "leaky-bucket")]
 pub mod leaky_bucket;
 #[cfg(feature = "lfu")]

@@ -635,3 +635,274 @@ fn governor_keyed_decides_per_key_and_forgets_idle_keys() {
     assert!(keyed.try_acquire(&9));
     assert_eq!(keyed.len(), 1);
 }
+
+// ---- bloom-filter ----
+
+/// What every Bloom adapter must do with its crate: no false negatives, insert's "already there"
+/// answer, the same positions for a `str` and its `String`, two filters of one shape built apart
+/// hashing alike (so `union` means something), a shape mismatch refused and the filter
+/// unchanged, and the kata's configuration errors in the kata's order.
+fn bloom_mapping<F: kata_core::bloom_filter::Filter>(name: &str) {
+    use kata_core::bloom_filter::{ConfigError, MAX_BITS, MAX_HASHES};
+
+    let mut a = F::with_rate(1_000, 0.01).expect("a valid rate");
+    assert!(a.bits() >= 9_586, "{name}: {} bits", a.bits());
+    assert_eq!(a.bits_set(), 0);
+    assert!(!a.insert("abc"), "{name}: a new item");
+    assert!(
+        a.insert(&String::from("abc")),
+        "{name}: str and String hash alike"
+    );
+    let set = a.bits_set();
+    assert!(
+        (1..=u64::from(a.hashes())).contains(&set),
+        "{name}: {set} bits set"
+    );
+    let mut b = F::with_rate(1_000, 0.01).expect("a valid rate");
+    for i in 0..500u64 {
+        a.insert(&i);
+        b.insert(&(i + 500));
+    }
+    assert!((0..500u64).all(|i| a.contains(&i) && b.contains(&(i + 500))));
+    let absent = (10_000..20_000u64).filter(|i| a.contains(i)).count();
+    assert!(absent < 300, "{name}: {absent} false positives in 10 000");
+    a.union(&b).expect("one shape");
+    assert!((0..1_000u64).all(|i| a.contains(&i)), "{name}: the union");
+    let estimate = a.estimated_items();
+    assert!(
+        (900.0..1_150.0).contains(&estimate),
+        "{name}: {estimate} items estimated for 1 001"
+    );
+    let other = F::with_shape(a.bits() + 4_096, a.hashes()).expect("a valid shape");
+    let before = a.bits_set();
+    let mismatch = a.union(&other).expect_err("another shape");
+    assert_eq!(mismatch.ours, (a.bits(), a.hashes()));
+    assert_eq!(a.bits_set(), before, "{name}: unchanged");
+
+    let rate = |n, p| F::with_rate(n, p).err();
+    assert_eq!(rate(0, f64::NAN), Some(ConfigError::ZeroItems));
+    for p in [0.0, 1.0, -0.5, f64::NAN] {
+        assert_eq!(rate(1, p), Some(ConfigError::RateOutOfRange), "{name}: {p}");
+    }
+    assert_eq!(rate(1 << 40, 1e-300), Some(ConfigError::TooManyBits));
+    assert_eq!(rate(1, 1e-25), Some(ConfigError::TooManyHashes));
+    let shape = |m, k| F::with_shape(m, k).err();
+    assert_eq!(shape(0, 0), Some(ConfigError::ZeroBits));
+    assert_eq!(shape(1, 0), Some(ConfigError::ZeroHashes));
+    assert_eq!(
+        shape(MAX_BITS + 1, MAX_HASHES + 1),
+        Some(ConfigError::TooManyBits)
+    );
+    assert_eq!(shape(64, MAX_HASHES + 1), Some(ConfigError::TooManyHashes));
+}
+
+#[test]
+fn fastbloom_sizes_k_from_the_bits_it_allocates() {
+    use kata_core::bloom_filter::Filter;
+    use kata_peers::bloom_filter::FastBloom;
+
+    bloom_mapping::<FastBloom>("fastbloom");
+    let f = FastBloom::with_shape(100, 3).expect("valid");
+    assert_eq!((f.bits(), f.hashes()), (128, 3), "whole words, k as asked");
+    // The difference its verdict names: k from the rounded-up m, not from p.
+    let one = FastBloom::with_rate(1, 0.5).expect("valid");
+    assert_eq!((one.bits(), one.hashes()), (64, 44));
+}
+
+#[test]
+fn fastbloom_atomic_filter_keeps_every_bit_of_concurrent_inserts() {
+    use kata_core::bloom_filter::{ConcurrentFilter, Filter};
+    use kata_peers::bloom_filter::{FastBloom, FastBloomAtomic};
+
+    let shared = FastBloomAtomic::with_rate(40_000, 0.01).expect("valid");
+    std::thread::scope(|s| {
+        for t in 0..4u64 {
+            let shared = &shared;
+            s.spawn(move || {
+                for i in 0..10_000 {
+                    shared.insert(&(t * 10_000 + i));
+                }
+            });
+        }
+    });
+    let mut single = FastBloom::with_rate(40_000, 0.01).expect("valid");
+    for i in 0..40_000u64 {
+        single.insert(&i);
+    }
+    assert!((0..40_000u64).all(|i| shared.contains(&i)));
+    assert_eq!(
+        shared.bits_set(),
+        single.bits_set(),
+        "the same bits, same hash"
+    );
+    assert_eq!(
+        (shared.bits(), shared.hashes()),
+        (single.bits(), single.hashes())
+    );
+}
+
+#[test]
+fn bloomfilter_gets_its_k_through_its_own_byte_format() {
+    use kata_core::bloom_filter::Filter;
+    use kata_peers::bloom_filter::BloomCrate;
+
+    bloom_mapping::<BloomCrate>("bloomfilter");
+    // bloomfilter cannot be asked for a k: the adapter sets it in the header.
+    for (bits, hashes) in [(64, 3), (1, 1), (100, 64), (1 << 16, 4)] {
+        let f = BloomCrate::with_shape(bits, hashes).expect("valid");
+        assert_eq!(f.hashes(), hashes);
+        assert_eq!(f.bits(), bits.div_ceil(8) * 8, "whole bytes");
+    }
+    let one = BloomCrate::with_rate(1, 0.5).expect("valid");
+    assert_eq!((one.bits(), one.hashes()), (8, 6));
+}
+
+#[test]
+fn sbbf_rs_always_sets_eight_bits_in_one_bucket() {
+    use kata_core::bloom_filter::Filter;
+    use kata_peers::bloom_filter::Sbbf;
+
+    bloom_mapping::<Sbbf>("sbbf-rs");
+    let mut f = Sbbf::with_shape(1, 3).expect("valid");
+    assert_eq!(
+        (f.bits(), f.hashes()),
+        (256, 8),
+        "one bucket, k = 8 whatever was asked"
+    );
+    assert!(!f.insert(&7u64));
+    // One bit in each of the bucket's eight 32-bit words.
+    assert_eq!(f.bits_set(), 8);
+    // Odd bucket counts leave the buffer's last half line unused, and still work.
+    let mut odd = Sbbf::with_shape(3 * 256, 8).expect("valid");
+    for i in 0..50u64 {
+        odd.insert(&i);
+    }
+    assert!((0..50u64).all(|i| odd.contains(&i)));
+    assert_eq!(odd.bits(), 768);
+}
+
+// ---- count-min-sketch ----
+
+/// Both crates' sketches: sized as 2/ε rounded up to a power of two by ⌊log2(1/δ)⌋; with_shape's
+/// depth exact up to the deepest the crates can express; an item counted exactly when alone;
+/// `str` and `String` hashed alike; the total kept by the adapter, saturating; and the kata's
+/// errors in the kata's order.
+fn sketch_mapping<S: kata_core::count_min_sketch::Sketch>(name: &str) {
+    use kata_core::count_min_sketch::{ConfigError, MAX_COUNTERS};
+    use kata_peers::count_min_sketch::cms_crate::MAX_DEPTH;
+
+    let s = S::with_error(0.001, 0.01).expect("valid");
+    assert_eq!((s.width(), s.depth()), (2_048, 6), "{name}");
+    for depth in 1..=MAX_DEPTH {
+        let s = S::with_shape(100, depth).expect("valid");
+        assert_eq!((s.width(), s.depth()), (128, depth), "{name}");
+    }
+    assert_eq!(S::with_shape(1, 1).expect("valid").width(), 2, "{name}");
+    let mut s = S::with_shape(1 << 12, 4).expect("valid");
+    assert_eq!(s.estimate("abc"), 0);
+    s.add("abc", 3);
+    s.add(&String::from("abc"), 2);
+    s.add(&7u64, 0);
+    assert_eq!((s.estimate("abc"), s.total()), (5, 5), "{name}");
+    assert_eq!(s.estimate(&7u64), 0);
+
+    let error = |e, d| S::with_error(e, d).err();
+    assert_eq!(
+        error(f64::NAN, f64::NAN),
+        Some(ConfigError::EpsilonOutOfRange)
+    );
+    assert_eq!(error(1.0, 0.5), Some(ConfigError::EpsilonOutOfRange));
+    assert_eq!(error(0.5, 0.0), Some(ConfigError::DeltaOutOfRange));
+    assert_eq!(error(1e-12, 0.5), Some(ConfigError::TooManyCounters));
+    let shape = |w, d| S::with_shape(w, d).err();
+    assert_eq!(shape(0, 0), Some(ConfigError::ZeroWidth));
+    assert_eq!(shape(1, 0), Some(ConfigError::ZeroDepth));
+    assert_eq!(shape(usize::MAX, 2), Some(ConfigError::TooManyCounters));
+    assert_eq!(
+        shape(MAX_COUNTERS as usize / 4 + 1, 4),
+        Some(ConfigError::TooManyCounters),
+        "{name}: checked on the width rounded up too"
+    );
+    let depth = std::panic::catch_unwind(|| S::with_shape(2, MAX_DEPTH + 1));
+    assert!(depth.is_err(), "{name}: a depth it cannot express panics");
+}
+
+#[test]
+fn count_min_sketch_crate_raises_only_the_counters_at_the_minimum() {
+    use kata_core::count_min_sketch::Sketch;
+    use kata_peers::count_min_sketch::CmsCrate;
+
+    sketch_mapping::<CmsCrate>("count-min-sketch");
+    // Width 2, depth 2: four counters. Find an item that shares one row's counter with item 0
+    // and not the other's: after add(0, 5), that item's counters are 5 and 0, its minimum 0.
+    // add(it, 10) raises only the counter at 0 to 10, and leaves the other at 5: the estimate
+    // is 5, under the truth, 10. (The kata's rule raises both to 10.)
+    let under = (1..1_000u64).any(|i| {
+        let mut s = CmsCrate::with_shape(2, 2).expect("valid");
+        s.add(&0u64, 5);
+        if s.estimate(&i) != 0 {
+            return false;
+        }
+        s.add(&i, 10);
+        s.estimate(&i) < 10
+    });
+    assert!(under, "some item's estimate falls under its count");
+    // Random keys: two sketches of a shape do not hash alike, so merge cannot be offered.
+    let (a, b) = (
+        CmsCrate::with_shape(8, 2).expect("valid"),
+        CmsCrate::with_shape(8, 2).expect("valid"),
+    );
+    let mut a = a;
+    assert!(a
+        .merge(&CmsCrate::with_shape(16, 2).expect("valid"))
+        .is_err());
+    let merged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.merge(&b)));
+    assert!(merged.is_err(), "merge of one shape panics, saying why");
+}
+
+#[test]
+fn streaming_algorithms_sketch_is_conservative_and_adds_with_plus_equals() {
+    use kata_core::count_min_sketch::Sketch;
+    use kata_peers::count_min_sketch::StreamingSketch;
+
+    sketch_mapping::<StreamingSketch>("streaming_algorithms");
+    // Its conservative update never underestimates, counts of any size.
+    let mut s = StreamingSketch::with_shape(2, 2).expect("valid");
+    let mut truth = std::collections::HashMap::new();
+    for i in 0..200u64 {
+        s.add(&(i % 13), i);
+        *truth.entry(i % 13).or_insert(0) += i;
+    }
+    assert!(truth.iter().all(|(k, &t)| s.estimate(k) >= t));
+    // Its counters add with `+=`: past u64::MAX a debug build panics; a release build wraps, and
+    // the max() that follows keeps the counter where it was.
+    let overflow = std::panic::catch_unwind(|| {
+        let mut s = StreamingSketch::with_shape(8, 2).expect("valid");
+        s.add(&1u64, u64::MAX);
+        s.add(&1u64, 1);
+        (s.estimate(&1u64), s.total())
+    });
+    let debug_build = cfg!(debug_assertions);
+    match overflow {
+        Err(_) => assert!(debug_build, "only a debug build panics"),
+        Ok(got) => assert_eq!(got, (u64::MAX, u64::MAX)),
+    }
+}
+
+#[test]
+fn streaming_algorithms_top_counts_with_its_own_sketch() {
+    use kata_core::count_min_sketch::{ConfigError, HeavyHitters, Sketch, TopKTracker};
+    use kata_peers::count_min_sketch::{StreamingSketch, StreamingTop};
+
+    type Top = StreamingTop<u32, StreamingSketch>;
+    let sketch = || StreamingSketch::with_shape(1 << 10, 4).expect("valid");
+    assert_eq!(Top::new(0, sketch()).err(), Some(ConfigError::ZeroK));
+    let mut top = Top::new(3, sketch()).expect("valid");
+    assert_eq!(top.k(), 3);
+    for (item, count) in [(1u32, 5u64), (2, 9), (3, 1), (4, 7), (2, 1)] {
+        top.add(&item, count);
+    }
+    assert_eq!(top.top_k(), [(2, 10), (4, 7), (1, 5)]);
+    // The sketch it was given counted nothing: Top counts with its own.
+    assert_eq!(top.sketch().total(), 0);
+}

@@ -35,6 +35,14 @@ fn sliding_window_verdict(name: &str) -> Verdict {
     kata_peers::sliding_window::verdict(name, SEED).expect("a sliding-window peer")
 }
 
+fn bloom_filter_verdict(name: &str) -> Verdict {
+    kata_peers::bloom_filter::verdict(name, SEED).expect("a bloom-filter peer")
+}
+
+fn count_min_sketch_verdict(name: &str) -> Verdict {
+    kata_peers::count_min_sketch::verdict(name, SEED).expect("a count-min-sketch peer")
+}
+
 fn peer(peers: &'static [Peer], name: &str) -> &'static Peer {
     peers
         .iter()
@@ -203,6 +211,93 @@ fn governor_is_gcra_not_a_window() {
     );
 }
 
+/// The sizing check of the `bloom-filter` examples, for the standard or the blocked filter.
+macro_rules! bloom_sizing {
+    ($filter:literal) => {
+        concat!(
+            $filter,
+            ": with_rate(n, p) has m = ⌈−n·ln p / (ln 2)²⌉ bits (+ rounding) and k = log2(1/p) \
+             hashes"
+        )
+    };
+}
+
+#[test]
+fn fastbloom_takes_k_from_the_bits_it_allocates() {
+    let verdict = bloom_filter_verdict("fastbloom");
+    assert_verdict(
+        peer(kata_peers::bloom_filter::PEERS, "fastbloom"),
+        &verdict,
+        Some((Stage::Examples, bloom_sizing!("BloomFilter"))),
+    );
+    // One item at 50 %: 64 bits (a word), and k = round(64 · ln 2) = 44 where log2(2) = 1.
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains("with_rate(1, 0.5): hashes() is 44"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bloomfilter_takes_k_from_the_bytes_it_allocates() {
+    let verdict = bloom_filter_verdict("bloomfilter");
+    assert_verdict(
+        peer(kata_peers::bloom_filter::PEERS, "bloomfilter"),
+        &verdict,
+        Some((Stage::Examples, bloom_sizing!("BloomFilter"))),
+    );
+    // One item at 50 %: 8 bits (a byte), and k = round(8 · ln 2) = 6.
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains("with_rate(1, 0.5): hashes() is 6"),
+        "{message}"
+    );
+}
+
+#[test]
+fn sbbf_rs_always_sets_eight_bits() {
+    let verdict = bloom_filter_verdict("sbbf-rs");
+    assert_verdict(
+        peer(kata_peers::bloom_filter::PEERS, "sbbf-rs"),
+        &verdict,
+        Some((Stage::Examples, bloom_sizing!("BlockedBloomFilter"))),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains("with_rate(1000, 0.01): hashes() is 8"),
+        "{message}"
+    );
+}
+
+/// The sizing check of the `count-min-sketch` examples, for the conservative sketch (the peers'
+/// own: the plain one is the reference's).
+const CMS_SIZING: &str =
+    "ConservativeCountMinSketch: with_error(ε, δ) has width ⌈e/ε⌉ and depth ⌈ln(1/δ)⌉, exactly";
+
+#[test]
+fn count_min_sketch_crate_rounds_its_width_to_a_power_of_two() {
+    let verdict = count_min_sketch_verdict("count-min-sketch");
+    assert_verdict(
+        peer(kata_peers::count_min_sketch::PEERS, "count-min-sketch"),
+        &verdict,
+        Some((Stage::Examples, CMS_SIZING)),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(message.contains("got width 32 and depth 3"), "{message}");
+}
+
+#[test]
+fn streaming_algorithms_rounds_its_width_to_a_power_of_two() {
+    let verdict = count_min_sketch_verdict("streaming_algorithms");
+    assert_verdict(
+        peer(kata_peers::count_min_sketch::PEERS, "streaming_algorithms"),
+        &verdict,
+        Some((Stage::Examples, CMS_SIZING)),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(message.contains("got width 32 and depth 3"), "{message}");
+}
+
 #[test]
 fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     let manifest = include_str!("../Cargo.toml");
@@ -212,6 +307,8 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         kata_peers::token_bucket::PEERS,
         kata_peers::leaky_bucket::PEERS,
         kata_peers::sliding_window::PEERS,
+        kata_peers::bloom_filter::PEERS,
+        kata_peers::count_min_sketch::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(
@@ -248,4 +345,12 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     );
     assert_eq!(names(kata_peers::leaky_bucket::PEERS), ["token-bucket"]);
     assert_eq!(names(kata_peers::sliding_window::PEERS), ["governor"]);
+    assert_eq!(
+        names(kata_peers::bloom_filter::PEERS),
+        ["fastbloom", "bloomfilter", "sbbf-rs"]
+    );
+    assert_eq!(
+        names(kata_peers::count_min_sketch::PEERS),
+        ["count-min-sketch", "streaming_algorithms"]
+    );
 }
