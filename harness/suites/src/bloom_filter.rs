@@ -19,6 +19,8 @@ pub mod formulas;
 pub mod properties;
 pub mod quality;
 pub mod subject;
+#[cfg(all(test, not(kata_loom)))]
+mod tiny;
 pub mod workloads;
 
 /// The types one implementation of the kata provides.

@@ -2,10 +2,11 @@
 //!
 //! The same scenarios run on each of the three filters (one generic helper, its checks named by
 //! the type; `union` on the two that have it): sizing by the textbook formulas, every
-//! configuration error in its documented order, an empty filter, one item, items of several
+//! configuration error in its documented order, an empty filter, one item, `bits_set` against a
+//! recount (and against the same keys inserted in another order), items of several
 //! [`Hash`](std::hash::Hash) types, no false negatives, union and its shape check, two filters of
-//! one shape hashing alike, the estimate of the number of items, a filter filled until every bit
-//! is set, and the smallest filter.
+//! one shape hashing alike, the estimate of the number of items, a filter fed keys enough to set
+//! every bit, and the smallest filter.
 
 use kata_core::bloom_filter::ConfigError::{
     RateOutOfRange, TooManyBits, TooManyHashes, ZeroBits, ZeroHashes, ZeroItems,
@@ -13,7 +14,9 @@ use kata_core::bloom_filter::ConfigError::{
 use kata_core::bloom_filter::{ConfigError, ShapeMismatch, MAX_BITS, MAX_HASHES, MAX_ROUNDING};
 
 use super::formulas::{estimated_items, optimal_bits, optimal_hashes};
-use super::subject::{rated, shaped, Atomic, Blocked, Kind, Standard, Subject};
+use super::subject::{
+    rated, recount, shaped, Atomic, Blocked, Kind, Standard, Subject, COUNTED_TWICE,
+};
 use super::BloomFilterFamily;
 use crate::check::Outcome;
 use crate::{ensure, ensure_eq, Ctx};
@@ -82,6 +85,10 @@ pub const SHAPE_ERRORS: [(u64, u32, ConfigError, &str); 10] = [
     (64, MAX_HASHES + 1, TooManyHashes, "one hash over MAX_HASHES"),
     (64, u32::MAX, TooManyHashes, "u32::MAX hashes"),
 ];
+
+/// Keys inserted into a filter of `with_shape(64, 3)` to set every bit: 60 000 positions for at
+/// most 512 bits, so that a correct filter is full many times over.
+pub const SATURATE: u64 = 20_000;
 
 /// Why a case of too many bits and too many hashes is `TooManyBits`.
 const BEFORE_HASHES: &str = "too many bits is checked before too many hashes";
@@ -289,6 +296,20 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
 
     ctx.check(
         &format!(
+            "{name}: bits_set counts each bit once, also one that two of an item's k positions \
+             share ({})",
+            if S::KIND == Kind::Atomic {
+                "with_shape(1000, 10): the same keys inserted in two orders count alike"
+            } else {
+                "with_shape(1000, 10): each key alone against a recount by union, then the same \
+                 keys inserted in two orders"
+            }
+        ),
+        || count_check::<S>(name),
+    );
+
+    ctx.check(
+        &format!(
             "{name}: items of any Hash type: a String is found as the &str it equals, tuples, \
              slices"
         ),
@@ -406,14 +427,31 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
                 r.map_err(|e| {
                     format!("{name}: union of two filters with_shape(8192, 4) failed: {e}")
                 })?;
+                let after = a.bits_set();
+                if after == before {
+                    return Ok(());
+                }
+                // The insert's count or the union's: an empty filter's union with b recounts b.
+                let again = recount(&b, 8_192, 4, &0u64).and_then(Result::ok);
                 ensure!(
-                    a.bits_set() == before,
-                    "{name}: two filters with_shape(8192, 4), each fed the keys 0..600, each with \
-                     {before} bits set: their union has {} bits set, expected {before} (the same \
-                     bits ORed together): bits_set must be recounted after the OR, a bit set in \
-                     both counting once",
-                    a.bits_set()
+                    again != Some(after),
+                    "{name}: two filters with_shape(8192, 4), each fed the keys 0..600, each count \
+                     {before} bits set, but their union has {after}, and so has an empty filter of \
+                     the same shape after union with one of them: the union recounts the ORed \
+                     words, and the inserts' count disagrees with it: {}",
+                    if before > after {
+                        COUNTED_TWICE
+                    } else {
+                        "fewer bits counted than set: insert must count every bit it changes \
+                         from 0 to 1"
+                    }
                 );
+                return Err(format!(
+                    "{name}: two filters with_shape(8192, 4), each fed the keys 0..600, each with \
+                     {before} bits set: their union has {after} bits set, expected {before} (the \
+                     same bits ORed together): bits_set must be recounted after the OR, a bit set \
+                     in both counting once"
+                ));
             }
             Ok(())
         },
@@ -445,8 +483,16 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
                 "{name}::with_rate(10000, 0.01) after inserting the 10 000 keys 0..10000: \
                  estimated_items() is {est:.1} (X = {x} of {m} bits set), more than 5 % from \
                  10 000: the bits set are not spread as k independent uniform positions per item \
-                 would spread them (a weak hash on sequential keys, or double hashing with \
-                 h2 = 0)"
+                 would spread them (a weak hash on sequential keys, double hashing with h2 = 0, \
+                 {})",
+                if S::KIND == Kind::Blocked {
+                    "or a block index taken as h & (blocks − 1) when the number of blocks is not \
+                     a power of two, which leaves the blocks it cannot reach empty and the others \
+                     overfull"
+                } else {
+                    "or a position taken as g & (m − 1) when m is not a power of two, which \
+                     leaves the bits it cannot reach unset"
+                }
             );
             Ok(())
         },
@@ -454,21 +500,32 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
 
     ctx.check(
         &format!(
-            "{name}: a filter filled until every bit is set: estimated_items ∞, everything found"
+            "{name}: with_shape(64, 3) fed {SATURATE} keys: every bit set, estimated_items ∞, \
+             everything found"
         ),
         || {
             let mut f = shaped::<S>(64, 3)?;
             let m = f.bits();
-            let mut inserted = 0u64;
-            while f.bits_set() < m && inserted < 100_000 {
-                f.insert(&inserted);
-                inserted += 1;
+            for i in 0..SATURATE {
+                f.insert(&i);
             }
+            let set = f.bits_set();
             ensure!(
-                f.bits_set() == m,
-                "{name}::with_shape(64, 3) (bits() = {m}): after {inserted} inserts only {} bits \
-                 are set: some bits are never reached (positions not spread over all m bits)",
-                f.bits_set()
+                set <= m,
+                "{name}::with_shape(64, 3) (bits() = {m}) after {SATURATE} inserts: bits_set() is \
+                 {set}, more than the {m} bits there are: {COUNTED_TWICE}"
+            );
+            ensure!(
+                set == m,
+                "{name}::with_shape(64, 3) (bits() = {m}): after {SATURATE} inserts ({} positions \
+                 for {m} bits) only {set} bits are set: some bits are never reached (positions \
+                 not spread over all m bits{})",
+                3 * SATURATE,
+                if S::KIND == Kind::Blocked {
+                    ", or a block index that cannot reach every block"
+                } else {
+                    ""
+                }
             );
             let est = f.estimated_items();
             ensure!(
@@ -477,11 +534,28 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
                  expected f64::INFINITY (−(m/k)·ln(1 − m/m) = ∞)"
             );
             for i in 1_000_000..1_000_100u64 {
-                ensure!(
-                    f.contains(&i),
-                    "{name}: with all {m} bits set, contains(&{i}) is false: every lookup finds \
-                     its k bits set"
-                );
+                if f.contains(&i) {
+                    continue;
+                }
+                let again = recount(&f, 64, 3, &0u64).and_then(Result::ok);
+                return Err(format!(
+                    "{name}::with_shape(64, 3) after {SATURATE} inserts: bits_set() says all {m} \
+                     bits are set, yet contains(&{i}) is false: {}",
+                    match again {
+                        Some(r) if r < m => format!(
+                            "an empty filter of the same shape after union(&it) counts {r} bits \
+                             set, not {m}, so not every bit is set and bits_set() is inflated: \
+                             {COUNTED_TWICE}"
+                        ),
+                        Some(_) => "with every bit set, every lookup finds its k bits set: \
+                                    contains must test the positions insert sets, in [0, m)"
+                            .to_owned(),
+                        None => format!(
+                            "either not every bit is set and bits_set() is inflated \
+                             ({COUNTED_TWICE}), or contains tests positions insert never sets"
+                        ),
+                    }
+                ));
             }
             ensure!(
                 f.insert(&2_000_000u64),
@@ -523,6 +597,99 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
     );
 }
 
+/// The shape the count of `bits_set` is checked on: `m` not a power of two (for a filter that
+/// keeps it exactly), so that positions reduced by `% m` from double hashing `h1 + i·h2` repeat
+/// for some items (when `d·h2` is a multiple of `m` for a `d < k`), and `k` large, so that more
+/// pairs of positions can meet.
+pub const COUNT_SHAPE: (u64, u32) = (1_000, 10);
+
+/// Keys `0..ALONE` are each inserted alone into a new filter of [`COUNT_SHAPE`], whose count is
+/// then compared with a recount. With std's `DefaultHasher` salted for `h1` and `h2`, positions
+/// `(h1 + i·h2) % 1000` (wrapping), 51 of these keys repeat a position, 24 with `h2` forced odd
+/// (measured by this module's tests).
+pub const ALONE: u64 = 2_000;
+
+/// Groups of [`GROUP`] keys inserted into two filters of [`COUNT_SHAPE`], one in increasing order
+/// and one in decreasing order: the counts must agree. A repeated position counted twice only
+/// when its bit was still 0 makes the count depend on the order, which is how the atomic filter
+/// (no union to recount with) is caught: with the hashing of [`ALONE`], 81 of the 100 groups
+/// count differently, 41 with `h2` forced odd.
+pub const GROUPS: u64 = 100;
+
+/// Keys per group of [`GROUPS`]: 100 keys of 10 positions fill about 63 % of 1 000 bits, so an
+/// item's repeated bit is often still 0 in one order and already set by another item in the
+/// other.
+pub const GROUP: u64 = 100;
+
+/// The first key of the groups of [`GROUPS`], past the keys inserted alone.
+const GROUPS_FROM: u64 = 1_000_000;
+
+/// `bits_set` against a recount (the single-thread filters, through `union`) and against the
+/// same keys inserted in the other order (all three).
+fn count_check<S: Subject>(name: &str) -> Outcome {
+    let (bits, hashes) = COUNT_SHAPE;
+    let shape = format!("{name}::with_shape({bits}, {hashes})");
+    for x in 0..ALONE {
+        let mut f = shaped::<S>(bits, hashes)?;
+        f.insert(&x);
+        let counted = f.bits_set();
+        let Some(again) = recount(&f, bits, hashes, &x) else {
+            break;
+        };
+        let again = again?;
+        ensure!(
+            counted == again,
+            "{shape} holding only the key {x}: bits_set() is {counted}, but an empty filter of \
+             the same shape after union(&it) has {again} bits set (the union ORs the words and \
+             recounts them: the key's {hashes} positions fall on {again} distinct bits): {}",
+            if counted > again {
+                COUNTED_TWICE
+            } else {
+                "fewer bits counted than set: insert must count every bit it changes from 0 to 1"
+            }
+        );
+    }
+    for g in 0..GROUPS {
+        let (lo, hi) = (GROUPS_FROM + g * GROUP, GROUPS_FROM + (g + 1) * GROUP);
+        let mut up = shaped::<S>(bits, hashes)?;
+        let mut down = shaped::<S>(bits, hashes)?;
+        for x in lo..hi {
+            up.insert(&x);
+        }
+        for x in (lo..hi).rev() {
+            down.insert(&x);
+        }
+        let (a, b) = (up.bits_set(), down.bits_set());
+        ensure!(
+            a == b,
+            "{shape}: the keys {lo}..{hi} inserted in increasing order give bits_set() {a}, in \
+             decreasing order {b}: the same keys set the same bits in any order, so the count \
+             must not depend on it. Likely {COUNTED_TWICE}{}",
+            if S::KIND == Kind::Atomic {
+                "; or count by popcount when asked, as the README suggests for this filter"
+            } else {
+                ""
+            }
+        );
+        if let Some(again) = recount(&up, bits, hashes, &lo) {
+            let again = again?;
+            ensure!(
+                a == again,
+                "{shape} fed the keys {lo}..{hi}: bits_set() is {a}, but an empty filter of the \
+                 same shape after union(&it) has {again} bits set (the union ORs the words and \
+                 recounts them): {}",
+                if a > again {
+                    COUNTED_TWICE
+                } else {
+                    "fewer bits counted than set: insert must count every bit it changes from 0 \
+                     to 1"
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Union of two filters of one shape: both sets found, and the bits of a filter built from both.
 fn union_check<S: Subject>(name: &str) -> Outcome {
     let (mut a, mut b, mut c) = (
@@ -555,15 +722,29 @@ fn union_check<S: Subject>(name: &str) -> Outcome {
              the union must hold every item of either filter (OR the words, all of them)"
         );
     }
-    ensure!(
-        a.bits_set() == c.bits_set(),
-        "{name}: a (keys 0..500, {before} bits set) after a.union(&b) (keys 500..1000, {theirs} \
-         bits set) has bits_set() {}, but a filter of the same shape fed all of 0..1000 has {}: \
-         the union is exactly the OR of the bits, and bits_set must be recounted after it (a bit \
-         set in both counts once)",
-        a.bits_set(),
-        c.bits_set()
-    );
+    let (ours, direct) = (a.bits_set(), c.bits_set());
+    if ours != direct {
+        // Which count is off: c's, kept by its inserts, or the union's? A recount of c decides.
+        let again = recount(&c, c.bits(), c.hashes(), &0u64).and_then(Result::ok);
+        ensure!(
+            again != Some(ours),
+            "{name}: a (keys 0..500) after a.union(&b) (keys 500..1000) has bits_set() {ours}, \
+             and so has an empty filter of the same shape after union with a filter c fed all of \
+             0..1000; but c's own bits_set() is {direct}: the union recounts the ORed words, and \
+             the inserts' count disagrees with it: {}",
+            if direct > ours {
+                COUNTED_TWICE
+            } else {
+                "fewer bits counted than set: insert must count every bit it changes from 0 to 1"
+            }
+        );
+        return Err(format!(
+            "{name}: a (keys 0..500, {before} bits set) after a.union(&b) (keys 500..1000, \
+             {theirs} bits set) has bits_set() {ours}, but a filter of the same shape fed all of \
+             0..1000 has {direct}: the union is exactly the OR of the bits, and bits_set must be \
+             recounted after it (a bit set in both counts once)"
+        ));
+    }
     ensure_eq!(
         (a.bits(), a.hashes()),
         (c.bits(), c.hashes()),
@@ -615,4 +796,107 @@ fn mismatch_check<S: Subject>(name: &str) -> Outcome {
         }
     }
     Ok(())
+}
+
+#[cfg(all(test, not(kata_loom)))]
+mod tests {
+    use kata_core::bloom_filter::ConcurrentFilter;
+
+    use super::super::tiny::{positions, Family, TinyAtomic};
+    use super::*;
+    use crate::report::{Event, Reporter};
+
+    /// The stage's failed checks on `F`: name and message.
+    fn failures<F: BloomFilterFamily>() -> Vec<(String, String)> {
+        let mut ctx = Ctx::new(Reporter::in_memory(), crate::runner::DEFAULT_SEED);
+        run::<F>(&mut ctx);
+        ctx.events()
+            .iter()
+            .filter_map(|e| match e {
+                Event::CheckEnd {
+                    name,
+                    passed: false,
+                    message,
+                    ..
+                } => Some((name.clone(), message.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counting_the_bits_that_change_passes_the_stage() {
+        assert_eq!(failures::<Family<false, false>>(), vec![]);
+        assert_eq!(failures::<Family<false, true>>(), vec![]);
+    }
+
+    #[test]
+    fn counting_a_shared_bit_twice_is_rejected_for_each_type() {
+        for (odd, failed) in [
+            (false, failures::<Family<true, false>>()),
+            (true, failures::<Family<true, true>>()),
+        ] {
+            for (name, message) in &failed {
+                eprintln!("h2 odd {odd}: FAILED {name}\n    {message}");
+            }
+            for kind in Kind::ALL {
+                let named = |(name, message): &&(String, String)| {
+                    name.starts_with(&format!(
+                        "{}: bits_set counts each bit once",
+                        kind.type_name()
+                    )) && message.contains(COUNTED_TWICE)
+                };
+                assert!(
+                    failed.iter().any(|f| named(&f)),
+                    "h2 odd {odd}: {} not rejected by the count check",
+                    kind.type_name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn how_often_the_checks_see_a_repeated_position() {
+        // Measured, not asserted beyond "some": how many of the keys inserted alone repeat a
+        // position, and how many groups count differently in the two orders.
+        for odd in [false, true] {
+            let (bits, hashes) = COUNT_SHAPE;
+            let alone = (0..ALONE)
+                .filter(|x| {
+                    let mut ps = positions::<u64, true>(x, bits, hashes);
+                    if !odd {
+                        ps = positions::<u64, false>(x, bits, hashes);
+                    }
+                    ps.sort_unstable();
+                    ps.windows(2).any(|w| w[0] == w[1])
+                })
+                .count();
+            let groups = (0..GROUPS)
+                .filter(|g| {
+                    let (lo, hi) = (GROUPS_FROM + g * GROUP, GROUPS_FROM + (g + 1) * GROUP);
+                    let count = |keys: &mut dyn Iterator<Item = u64>| {
+                        if odd {
+                            let f = TinyAtomic::<true, true>::with_shape(bits, hashes).unwrap();
+                            keys.for_each(|x| {
+                                f.insert(&x);
+                            });
+                            f.bits_set()
+                        } else {
+                            let f = TinyAtomic::<true, false>::with_shape(bits, hashes).unwrap();
+                            keys.for_each(|x| {
+                                f.insert(&x);
+                            });
+                            f.bits_set()
+                        }
+                    };
+                    count(&mut (lo..hi)) != count(&mut (lo..hi).rev())
+                })
+                .count();
+            eprintln!(
+                "h2 odd {odd}: {alone} of {ALONE} keys repeat a position in {bits} bits; {groups} \
+                 of {GROUPS} groups count differently in the two orders"
+            );
+            assert!(alone > 0 && groups > 0);
+        }
+    }
 }

@@ -178,3 +178,54 @@ pub fn rated<S: Subject>(items: u64, rate: f64) -> Result<S, String> {
         )
     })
 }
+
+/// What a bit that two of an item's `k` positions share does to a count that adds up the item's
+/// unset positions before setting them, and the fix: the cause most checks of `bits_set` name.
+pub const COUNTED_TWICE: &str = "a bit that two of an item's k positions share was counted \
+    twice: count the bits that change from 0 to 1 (test each position and set it before testing \
+    the next, so that a repeated position finds its bit set)";
+
+/// `filter`'s bits counted again, independently of how its inserts counted them: an empty
+/// filter of the same shape (`S::with_shape(bits, hashes)`, the arguments `filter` was built
+/// with) takes `union(filter)`, which ORs the words and recounts them, and reports its
+/// `bits_set`. `None` for the atomic filter, which has no union.
+///
+/// # Errors
+///
+/// The union failed, or left the empty filter missing `probe` (an item of `filter`), or at 0 bits
+/// set: then the union, not the count under test, is what is wrong.
+pub fn recount<S: Subject, T: Hash + ?Sized>(
+    filter: &S,
+    bits: u64,
+    hashes: u32,
+    probe: &T,
+) -> Option<Result<u64, String>> {
+    let name = S::KIND.type_name();
+    let mut empty = match shaped::<S>(bits, hashes) {
+        Ok(e) => e,
+        Err(e) => return Some(Err(e)),
+    };
+    let outcome = empty.union(filter)?.map_err(|e| {
+        format!(
+            "{name}: the union of an empty filter with_shape({bits}, {hashes}) with another \
+             filter with_shape({bits}, {hashes}) failed: {e}"
+        )
+    });
+    Some(outcome.and_then(|()| {
+        let got = empty.bits_set();
+        if !empty.contains(probe) || (got == 0 && filter.bits_set() > 0) {
+            return Err(format!(
+                "{name}: an empty filter with_shape({bits}, {hashes}), after union(&other) with \
+                 a filter holding items ({} bits set), has bits_set() {got} and {} the other's \
+                 items: the union must OR every word in, then recount the bits set",
+                filter.bits_set(),
+                if empty.contains(probe) {
+                    "contains"
+                } else {
+                    "does not contain"
+                }
+            ));
+        }
+        Ok(got)
+    }))
+}
