@@ -546,9 +546,10 @@ fn merge<S: Sketch>(ctx: &mut Ctx, kind: Kind) {
                     got >= want,
                     "{name}: a counted items 0..50 (count i + 1), b, made separately, items \
                      50..100 (count i + 1) and 0..50 once more; after a.merge(&b), \
-                     estimate(&{i}u64) is {got}, below the truth {want}: b put the item in other \
-                     counters than a would. Every sketch of a shape must use the same hash \
-                     functions (fixed seeds, not RandomState::new())"
+                     estimate(&{i}u64) is {got}, below the truth {want}: either b put the item \
+                     in other counters than a would (every sketch of a shape must use the same \
+                     hash functions: fixed seeds, not RandomState::new()), or merge does not \
+                     add the counters (taking the larger of two, say)"
                 );
             }
             Ok(())

@@ -22,14 +22,21 @@
 //!
 //! # The complexity stage
 //!
-//! Four series; the sketch's shape is fixed, only the keys grow:
+//! Five series; the sketch's shape is fixed, only the keys grow:
 //!
 //! - **`add`** and **`conservative-add`**: the bench workloads at [`SKETCH_SIZES`] distinct keys
 //!   (16 Ki to 1 Mi).
-//! - **`top-k`**: the bench workload at
-//!   [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES) distinct keys (1 Ki to 64 Ki), on a
-//!   tracker that was first given every key once ([`Tracked::filled`]), so that a tracker that
-//!   keeps every key it has seen holds them all.
+//! - **`top-k`**: the bench workload at `n` in
+//!   [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES) distinct keys (1 Ki to 64 Ki), with
+//!   `k` growing with them ([`growing_k`]: `n / 2`, 512 to 32 768), on a tracker that was first
+//!   given every key once ([`Tracked::filled`]): a tracker that scans its `k` candidates on an add
+//!   grows with the size.
+//! - **`top-k-dashboard`** ([`Dashboard`]): at the same sizes, `k` = [`TOP_K`], on a tracker
+//!   first given every key once, one operation is [`READ_EVERY`] adds of the bench workload then
+//!   a read of `top_k()`, as a dashboard refreshing often would ask: a tracker that keeps every
+//!   key it has seen, and sorts them all for `top_k`, grows with the size. Every operation reads:
+//!   the stage keeps each side's fastest batch, and a batch that happened to hold no read would
+//!   hide the read's cost.
 //! - **`space-saving`**: `SpaceSaving<u32>` with `n` counters, [`TOP_K`] reported, on a
 //!   Zipf([`SPACE_SAVING_S`]) trace over `4 n` keys, first given `n` distinct keys (so it is
 //!   full), at `n` in [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES): most adds of a key
@@ -79,6 +86,17 @@ pub const TRACE_LEN: usize = 1 << 17;
 pub const SPACE_SAVING_S: f64 = 0.8;
 /// The distinct keys of the `add` and `conservative-add` series.
 pub const SKETCH_SIZES: [usize; 4] = [1 << 14, 1 << 16, 1 << 18, 1 << 20];
+/// In the `top-k` series, distinct keys per candidate: `k` is the number of distinct keys
+/// divided by this ([`growing_k`]). Half of the keys are candidates, so that an O(k) scan is
+/// large enough to show beside the cost of hashing an item into the sketch.
+pub const KEYS_PER_CANDIDATE: usize = 2;
+/// Adds before each read of `top_k()` in the `top-k-dashboard` series: one operation.
+pub const READ_EVERY: usize = 16;
+
+/// The `k` of the `top-k` series over `distinct` keys: `distinct / 2`, at least 1.
+pub fn growing_k(distinct: usize) -> usize {
+    (distinct / KEYS_PER_CANDIDATE).max(1)
+}
 
 /// What a workload asks at one size, built once and shared by every contender: the number of
 /// distinct keys and the trace.
@@ -290,20 +308,49 @@ impl<H: HeavyHitters<u32>> Tracked<H> {
     }
 }
 
+/// The `top-k-dashboard` series: a [`Tracked`] workload whose step is [`READ_EVERY`] adds and
+/// then a read of `top_k()` (through [`black_box`]).
+#[derive(Debug)]
+pub struct Dashboard<H> {
+    tracked: Tracked<H>,
+}
+
+impl<H: HeavyHitters<u32>> Dashboard<H> {
+    /// `tracked`, read after every [`READ_EVERY`] adds.
+    pub fn new(tracked: Tracked<H>) -> Self {
+        Dashboard { tracked }
+    }
+
+    /// Adds the next [`READ_EVERY`] keys once each, then reads the top k.
+    #[inline]
+    pub fn step(&mut self) {
+        for _ in 0..READ_EVERY {
+            self.tracked.step();
+        }
+        black_box(self.tracked.tracker.top_k());
+    }
+
+    /// The tracker.
+    pub fn tracker(&self) -> &H {
+        self.tracked.tracker()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::model::ExactSketch;
     use super::*;
 
-    /// A tracker that counts its adds.
+    /// A tracker that records its adds and counts its reads.
     #[derive(Debug, Default)]
-    struct Tally(Vec<u32>);
+    struct Tally(Vec<u32>, std::cell::Cell<usize>);
 
     impl HeavyHitters<u32> for Tally {
         fn add(&mut self, item: &u32, _: u64) {
             self.0.push(*item);
         }
         fn top_k(&self) -> Vec<(u32, u64)> {
+            self.1.set(self.1.get() + 1);
             Vec::new()
         }
         fn k(&self) -> usize {
@@ -346,5 +393,20 @@ mod tests {
         assert_eq!(t.tracker().0[10], first);
         let plan = Plan::space_saving(16, 3).expect("plan");
         assert_eq!(plan.distinct(), 64);
+    }
+
+    #[test]
+    fn the_dashboard_reads_after_its_adds_and_k_grows() {
+        let plan = Plan::new("top-k", 64, 5).expect("plan");
+        let mut d = Dashboard::new(Tracked::on(&plan, Tally::default()));
+        for _ in 0..3 {
+            d.step();
+        }
+        assert_eq!(d.tracker().1.get(), 3);
+        assert_eq!(d.tracker().0.len(), 3 * READ_EVERY);
+        assert_eq!(d.tracker().0[..], plan.trace()[..3 * READ_EVERY]);
+        assert_eq!(growing_k(1 << 10), 512);
+        assert_eq!(growing_k(1 << 16), 32_768);
+        assert_eq!(growing_k(1), 1);
     }
 }
