@@ -158,6 +158,24 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "forgets-after-a-window",
             "Keyed<_, SlidingCounter, _>",
         ),
+        ("bloom-filter", "insert-any-set", "BloomFilter: insert"),
+        ("bloom-filter", "atomic-mutex", "AtomicBloomFilter: insert"),
+        (
+            "count-min-sketch",
+            "total-unchanged-on-overflow",
+            "CountMinSketch: exact on a wide sketch",
+        ),
+        (
+            "count-min-sketch",
+            "never-replaces",
+            "TopK over a sketch that counts exactly",
+        ),
+        (
+            "count-min-sketch",
+            "minimum-only",
+            "TopK over ConservativeCountMinSketch",
+        ),
+        ("count-min-sketch", "evicts-newest", "SpaceSaving: counts"),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -180,6 +198,10 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "sliding-window" => {
                 "use sliding_window_solution::*; use kata_core::clock::{Clock, ManualClock};"
             }
+            "bloom-filter" => "use bloom_filter_solution::*;",
+            "count-min-sketch" => {
+                "use count_min_sketch_solution::*; use kata_core::count_min_sketch::*;"
+            }
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(
@@ -199,13 +221,17 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              lfu-solution = {{ path = {:?} }}\n\
              token-bucket-solution = {{ path = {:?} }}\n\
              leaky-bucket-solution = {{ path = {:?} }}\n\
-             sliding-window-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             sliding-window-solution = {{ path = {:?} }}\n\
+             bloom-filter-solution = {{ path = {:?} }}\n\
+             count-min-sketch-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
             path("solutions/token-bucket"),
             path("solutions/leaky-bucket"),
             path("solutions/sliding-window"),
+            path("solutions/bloom-filter"),
+            path("solutions/count-min-sketch"),
         ),
     )
     .expect("Cargo.toml");

@@ -244,6 +244,8 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "token-bucket" => ("loop-refill", "TokenBucket"),
         "leaky-bucket" => ("scanning-level", "LeakyBucket"),
         "sliding-window" => ("retain-prune", "sliding-log"),
+        "bloom-filter" => ("recount-after-insert", "insert"),
+        "count-min-sketch" => ("space-saving-min-scan", "space-saving"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -539,12 +541,32 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn bloom_filter() {
+                super::$check("bloom-filter");
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn count_min_sketch() {
+                super::$check("count-min-sketch");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
                 assert_eq!(
                     names,
-                    ["lru", "lfu", "token-bucket", "leaky-bucket", "sliding-window"],
+                    [
+                        "lru",
+                        "lfu",
+                        "token-bucket",
+                        "leaky-bucket",
+                        "sliding-window",
+                        "bloom-filter",
+                        "count-min-sketch",
+                    ],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );
             }

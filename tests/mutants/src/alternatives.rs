@@ -28,8 +28,12 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     ("token-bucket", "two-numbers"),
     ("leaky-bucket", "cursor"),
     ("sliding-window", "ring-log"),
+    ("bloom-filter", "sip-modulo"),
+    ("count-min-sketch", "hashed-rows"),
 ];
 
+pub mod bloom_filter;
+pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod sliding_window;
