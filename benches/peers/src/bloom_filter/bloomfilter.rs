@@ -30,8 +30,8 @@ use std::hash::Hash;
 use ::bloomfilter::Bloom;
 use kata_core::bloom_filter::{ConfigError, Filter, ShapeMismatch};
 
-use crate::item_bytes::ItemBytes;
 use super::{check_shape, estimated_items, rate_shape};
+use crate::item_bytes::ItemBytes;
 
 /// The two SipHash keys of every adapter filter (32 bytes, as bloomfilter takes them).
 const SEED: [u8; 32] = *b"bloomfilter adapter: fixed keys!";

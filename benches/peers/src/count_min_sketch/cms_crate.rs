@@ -25,8 +25,8 @@ use std::hash::Hash;
 use ::count_min_sketch::CountMinSketch64;
 use kata_core::count_min_sketch::{ConfigError, ShapeMismatch, Sketch};
 
-use crate::item_bytes::ItemBytes;
 use super::{check_crate_shape, check_shape, depth_probability, error_shape, pow2_width};
+use crate::item_bytes::ItemBytes;
 
 /// The deepest sketch the crate can be asked for: its depth is `⌊log2(1 / (1 − probability))⌋`
 /// of a probability below 1 in `f64`.

@@ -34,8 +34,8 @@ use kata_core::count_min_sketch::{ConfigError, HeavyHitters, ShapeMismatch, Sket
 use streaming_algorithms::{CountMinSketch, Top};
 
 use super::cms_crate::MAX_DEPTH;
-use crate::item_bytes::ItemBytes;
 use super::{check_crate_shape, check_shape, depth_probability, error_shape, pow2_width};
+use crate::item_bytes::ItemBytes;
 
 /// streaming_algorithms's `CountMinSketch` behind [`Sketch`] (see the module documentation).
 pub struct StreamingSketch {
