@@ -804,24 +804,10 @@ mod tests {
 
     use super::super::tiny::{positions, Family, TinyAtomic};
     use super::*;
-    use crate::report::{Event, Reporter};
 
     /// The stage's failed checks on `F`: name and message.
     fn failures<F: BloomFilterFamily>() -> Vec<(String, String)> {
-        let mut ctx = Ctx::new(Reporter::in_memory(), crate::runner::DEFAULT_SEED);
-        run::<F>(&mut ctx);
-        ctx.events()
-            .iter()
-            .filter_map(|e| match e {
-                Event::CheckEnd {
-                    name,
-                    passed: false,
-                    message,
-                    ..
-                } => Some((name.clone(), message.clone())),
-                _ => None,
-            })
-            .collect()
+        super::super::tiny::failures(run::<F>)
     }
 
     #[test]

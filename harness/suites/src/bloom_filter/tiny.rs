@@ -210,3 +210,22 @@ impl<const TWICE: bool, const ODD: bool> BloomFilterFamily for Family<TWICE, ODD
     type Blocked = Tiny<TWICE, ODD>;
     type Atomic = TinyAtomic<TWICE, ODD>;
 }
+
+/// The failed checks of a stage run on the default seed: name and message.
+pub fn failures(stage: impl FnOnce(&mut crate::Ctx)) -> Vec<(String, String)> {
+    use crate::report::{Event, Reporter};
+    let mut ctx = crate::Ctx::new(Reporter::in_memory(), crate::runner::DEFAULT_SEED);
+    stage(&mut ctx);
+    ctx.events()
+        .iter()
+        .filter_map(|e| match e {
+            Event::CheckEnd {
+                name,
+                passed: false,
+                message,
+                ..
+            } => Some((name.clone(), message.clone())),
+            _ => None,
+        })
+        .collect()
+}
