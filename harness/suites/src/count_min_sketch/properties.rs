@@ -314,9 +314,34 @@ fn render_approx_top(s: &TopScenario) -> String {
     out.push_str(
         "\n// after every add: top.top_k() holds min(k, items added so far) distinct items,\n\
          // sorted by estimate (descending), then item, each estimate between the item's\n\
-         // true count and top.sketch().estimate(&item)",
+         // true count and top.sketch().estimate(&item). After the last one:",
+    );
+    let truth = truths(&s.adds);
+    let _ = write!(
+        out,
+        "\nlet truth: &[(u32, u64)] = &{truth:?};\n\
+         let got = top.top_k();\n\
+         assert_eq!(got.len(), truth.len().min({k}), \"top_k() is {{got:?}}\");\n\
+         assert!(got.windows(2).all(|w| w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0)), \
+         \"top_k() is {{got:?}}\");\n\
+         for &(item, est) in &got {{\n    \
+         let t = truth.iter().find(|p| p.0 == item).map_or(0, |p| p.1);\n    \
+         assert!(t > 0 && est >= t && est <= top.sketch().estimate(&item), \
+         \"{{item}}: {{est}}, true count {{t}}\");\n}}",
+        k = s.k
     );
     out
+}
+
+/// The true count of every item `adds` adds a count above 0 to, in ascending order of the item.
+fn truths(adds: &[(u32, u64)]) -> Vec<(u32, u64)> {
+    let mut truth = std::collections::BTreeMap::new();
+    for &(item, count) in adds {
+        if count > 0 {
+            *truth.entry(item).or_insert(0u64) += count;
+        }
+    }
+    truth.into_iter().collect()
 }
 
 fn drive_approx_top<H: TopKTracker<u32, S>, S: Sketch>(s: &TopScenario) -> Outcome {
@@ -412,7 +437,27 @@ fn render_ss(s: &SsScenario) -> String {
     out.push_str(
         "\n// after every add, with N the total added and m the counters: each monitored item's\n\
          // estimate is between its true count and that + N / m, every item whose true count\n\
-         // exceeds N / m is monitored, the estimates sum to N, and top_k() is the k largest",
+         // exceeds N / m is monitored, the estimates sum to N, and top_k() is the k largest.\n\
+         // After the last one:",
+    );
+    let truth = truths(&s.adds);
+    let n: u64 = truth.iter().map(|&(_, t)| t).sum();
+    let _ = write!(
+        out,
+        "\nlet truth: &[(u32, u64)] = &{truth:?};\n\
+         let (n, m) = ({n}u64, {m}u64);\n\
+         for &(item, t) in truth {{\n    \
+         let e = ss.estimate(&item);\n    \
+         assert!(e == 0 || (e >= t && e - t <= n / m), \"estimate(&{{item}}) is {{e}}, true count {{t}}\");\n    \
+         assert!(e > 0 || t * m <= n, \"item {{item}} (true count {{t}}) must be monitored\");\n\
+         }}\n\
+         let sum: u64 = truth.iter().map(|&(item, _)| ss.estimate(&item)).sum();\n\
+         assert_eq!(sum, n, \"the monitored counts sum to N\");\n\
+         let top = ss.top_k();\n\
+         assert!(top.len() <= {k} && top.windows(2).all(|w| w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0)), \
+         \"top_k() is {{top:?}}\");",
+        m = s.counters,
+        k = s.k
     );
     out
 }
