@@ -62,7 +62,7 @@ fn bad_input_gets_a_clear_error_and_exit_code_2() {
     let run = kata(&["check", "tokenbucket"]);
     assert_eq!(run.code, 2);
     assert_mentions(&run.stderr, &["did you mean `token-bucket`?"]);
-    let run = kata(&["check", "bloom-filter"]);
+    let run = kata(&["check", "hyperloglog"]);
     assert_eq!(run.code, 2);
     assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
 
