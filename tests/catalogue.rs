@@ -58,6 +58,7 @@ fn every_kata_is_wired_everywhere_it_must_be() {
     let runner_lib = read("harness/runner/src/lib.rs");
     let bench = read("benches/Cargo.toml");
     let peers = read("benches/peers/Cargo.toml");
+    let references_bin = read("benches/src/bin/references.rs");
     let suites_lib = read("harness/suites/src/lib.rs");
     let mutants_lib = read("tests/mutants/src/lib.rs");
     let libs = [
@@ -157,13 +158,22 @@ fn every_kata_is_wired_everywhere_it_must_be() {
                 "benches/Cargo.toml",
                 format!("\n{name}-learner = ["),
             ),
-            (&bench, "benches/Cargo.toml", format!("name = \"{name}\"\n")),
             (
                 &bench,
                 "benches/Cargo.toml",
                 format!("name = \"{name}-learner\"\n"),
             ),
             (&peers, "benches/peers/Cargo.toml", format!("\n{name} = [")),
+            (
+                &bench,
+                "benches/Cargo.toml (feature `references`)",
+                format!("\n    \"{name}\",\n"),
+            ),
+            (
+                &references_bin,
+                "benches/src/bin/references.rs",
+                format!("\"{name}\" => kata_bench::{module}::main(),"),
+            ),
         ];
         for (text, file, line) in lines {
             if !text.contains(&line) {

@@ -99,8 +99,10 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         source_hash = report.source_hash;
     }
 
+    // The references of every kata share one binary (`references`, see benches/Cargo.toml): built
+    // once, it benches any kata's reference; a learner's crate has a binary of its own.
     let features = if opts.solution {
-        kata.name.to_owned()
+        "references".to_owned()
     } else {
         format!("{}-learner", kata.name)
     };
@@ -150,6 +152,7 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
         .arg("--out")
         .arg(&summary_path)
         .env("CRITERION_HOME", dir.join("criterion"))
+        .env("KATA_BENCH_KATA", kata.name)
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(Stdio::piped());

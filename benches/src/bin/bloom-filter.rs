@@ -1,5 +1,0 @@
-//! The bench binary built with feature `bloom-filter` (see `kata_bench`).
-
-fn main() {
-    kata_bench::bloom_filter::main()
-}

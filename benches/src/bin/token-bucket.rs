@@ -1,5 +1,0 @@
-//! The bench binary built with feature `token-bucket` (see `kata_bench`).
-
-fn main() {
-    kata_bench::token_bucket::main()
-}
