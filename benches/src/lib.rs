@@ -1,8 +1,9 @@
 //! The benchmark harness behind `cargo kata bench`.
 //!
-//! One binary per kata and implementation (`src/bin/<feature>.rs`, as in `harness/runner`): the
-//! binary `lru-learner` times the learner's crate, the reference and the lru peers; the binary
-//! `lru` times the reference and the peers only (`cargo kata bench lru --solution`). Every
+//! One binary per kata for the learner's crate (`src/bin/<kata>-learner.rs`, as in
+//! `harness/runner`): the binary `lru-learner` times the learner's crate, the reference and the lru
+//! peers. One binary, `references`, times any kata's reference and peers (`cargo kata bench lru
+//! --solution`, the kata named by `KATA_BENCH_KATA`), so that it is built once for all. Every
 //! contender runs the same named workloads, defined once in `kata_suites::<kata>::workloads` and
 //! shared with the complexity stage.
 //!
