@@ -69,6 +69,10 @@ pub use kata_suites::measure::Spec;
 pub mod bloom_filter;
 #[cfg(feature = "count-min-sketch")]
 pub mod count_min_sketch;
+#[cfg(feature = "consistent-hashing")]
+pub mod consistent_hashing;
+#[cfg(feature = "trie")]
+pub mod trie;
 #[cfg(feature = "leaky-bucket")]
 pub mod leaky_bucket;
 #[cfg(feature = "lfu")]

@@ -246,6 +246,8 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "sliding-window" => ("retain-prune", "sliding-log"),
         "bloom-filter" => ("recount-after-insert", "insert"),
         "count-min-sketch" => ("space-saving-min-scan", "space-saving"),
+        "consistent-hashing" => ("linear-ring", "ring"),
+        "trie" => ("uncached-scan", "cached-top-k"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -553,6 +555,18 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn consistent_hashing() {
+                super::$check("consistent-hashing");
+            }
+
+            #[test]
+            $(#[$attr])*
+            fn trie() {
+                super::$check("trie");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
@@ -566,6 +580,8 @@ macro_rules! each_kata {
                         "sliding-window",
                         "bloom-filter",
                         "count-min-sketch",
+                        "consistent-hashing",
+                        "trie",
                     ],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );

@@ -32,6 +32,10 @@
 pub mod bloom_filter;
 #[cfg(feature = "count-min-sketch")]
 pub mod count_min_sketch;
+#[cfg(feature = "consistent-hashing")]
+pub mod consistent_hashing;
+#[cfg(feature = "trie")]
+pub mod trie;
 pub mod grade;
 #[cfg(any(feature = "bloom-filter", feature = "count-min-sketch"))]
 pub mod item_bytes;

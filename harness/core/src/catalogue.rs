@@ -82,6 +82,18 @@ pub const KATAS: &[Kata] = &[
         difficulty: 4,
         curriculum: "000 Module 6.3 Top-K, Module 7.6 Heavy hitters; 002 Week 10 top queries",
     },
+    Kata {
+        name: "consistent-hashing",
+        title: "Consistent hashing: ring, jump, rendezvous and Maglev; balance and keys moved",
+        difficulty: 3,
+        curriculum: "000 Module 2.2 Consistent hashing, Resharding, Module 6.4; 002 Week 1",
+    },
+    Kata {
+        name: "trie",
+        title: "Trie autocomplete: top-k completions, radix compression, cached top-k per node",
+        difficulty: 3,
+        curriculum: "000 Module 6.3 Search Autocomplete, Module 7.6 Typeahead; 002 Week 10",
+    },
 ];
 
 /// Looks a kata up by name.

@@ -5,7 +5,7 @@
 //! written once, generic over those traits, and run unchanged against either. This crate holds:
 //!
 //! - [`lru`], [`lfu`], [`token_bucket`], [`leaky_bucket`], [`sliding_window`],
-//!   [`bloom_filter`] and [`count_min_sketch`]: the API each kata
+//!   [`bloom_filter`], [`count_min_sketch`], [`consistent_hashing`] and [`trie`]: the API each kata
 //!   implements, with the error types the suites match on;
 //! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
 //! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
@@ -17,6 +17,7 @@
 pub mod bloom_filter;
 pub mod catalogue;
 pub mod clock;
+pub mod consistent_hashing;
 pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
@@ -24,3 +25,4 @@ pub mod lru;
 pub mod sliding_window;
 pub mod sync;
 pub mod token_bucket;
+pub mod trie;

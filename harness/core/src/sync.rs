@@ -1,6 +1,6 @@
 //! The synchronisation primitives katas use, swapped for loom's under `--cfg kata_loom`.
 //!
-//! A kata's thread-safe variant must take its `Mutex`, atomics and `Arc` from here, never from
+//! A kata's thread-safe variant must take its `Mutex`, `RwLock`, atomics and `Arc` from here, never from
 //! `std::sync` or `parking_lot` directly: that is what lets the concurrency stage model-check it
 //! with [loom](https://docs.rs/loom), which explores the interleavings of these primitives. In a
 //! normal build they are `parking_lot`'s mutex (no poisoning: `lock()` returns the guard) and the
@@ -87,6 +87,73 @@ impl<T> Mutex<T> {
         {
             self.inner
                 .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        }
+    }
+}
+
+/// A reader-writer lock whose `read()` and `write()` return the guard directly (no poisoning):
+/// many readers at once, or one writer. Both count as a lock taken ([`locks_taken`]).
+#[derive(Debug, Default)]
+pub struct RwLock<T> {
+    #[cfg(not(kata_loom))]
+    inner: parking_lot::RwLock<T>,
+    #[cfg(kata_loom)]
+    inner: loom::sync::RwLock<T>,
+}
+
+/// The guard returned by [`RwLock::read`].
+#[cfg(not(kata_loom))]
+pub type RwLockReadGuard<'a, T> = parking_lot::RwLockReadGuard<'a, T>;
+/// The guard returned by [`RwLock::read`].
+#[cfg(kata_loom)]
+pub type RwLockReadGuard<'a, T> = loom::sync::RwLockReadGuard<'a, T>;
+/// The guard returned by [`RwLock::write`].
+#[cfg(not(kata_loom))]
+pub type RwLockWriteGuard<'a, T> = parking_lot::RwLockWriteGuard<'a, T>;
+/// The guard returned by [`RwLock::write`].
+#[cfg(kata_loom)]
+pub type RwLockWriteGuard<'a, T> = loom::sync::RwLockWriteGuard<'a, T>;
+
+impl<T> RwLock<T> {
+    /// A new unlocked lock holding `value`.
+    pub fn new(value: T) -> Self {
+        RwLock {
+            #[cfg(not(kata_loom))]
+            inner: parking_lot::RwLock::new(value),
+            #[cfg(kata_loom)]
+            inner: loom::sync::RwLock::new(value),
+        }
+    }
+
+    /// Blocks until no writer holds the lock, and returns a shared guard.
+    #[inline]
+    pub fn read(&self) -> RwLockReadGuard<'_, T> {
+        let _ = LOCKS_TAKEN.try_with(|n| n.set(n.get() + 1));
+        #[cfg(not(kata_loom))]
+        {
+            self.inner.read()
+        }
+        #[cfg(kata_loom)]
+        {
+            self.inner
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        }
+    }
+
+    /// Blocks until nobody holds the lock, and returns the exclusive guard.
+    #[inline]
+    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
+        let _ = LOCKS_TAKEN.try_with(|n| n.set(n.get() + 1));
+        #[cfg(not(kata_loom))]
+        {
+            self.inner.write()
+        }
+        #[cfg(kata_loom)]
+        {
+            self.inner
+                .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
         }
     }

@@ -91,6 +91,12 @@ runner! {
     "count-min-sketch" => count_min_sketch, count_min_sketch_family:
         CountMinSketchReference = count_min_sketch_solution if "count-min-sketch",
         CountMinSketchLearner = count_min_sketch_kata if "count-min-sketch-learner";
+    "consistent-hashing" => consistent_hashing, consistent_hashing_family:
+        ConsistentHashingReference = consistent_hashing_solution if "consistent-hashing",
+        ConsistentHashingLearner = consistent_hashing_kata if "consistent-hashing-learner";
+    "trie" => trie, trie_family:
+        TrieReference = trie_solution if "trie",
+        TrieLearner = trie_kata if "trie-learner";
 }
 
 /// The runner's entry point, for the binaries.

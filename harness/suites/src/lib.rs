@@ -59,6 +59,8 @@ suites! {
     "sliding-window" => sliding_window,
     "bloom-filter" => bloom_filter,
     "count-min-sketch" => count_min_sketch,
+    "consistent-hashing" => consistent_hashing,
+    "trie" => trie,
 }
 
 pub use check::Ctx;

@@ -13,6 +13,8 @@
 pub mod alternatives;
 pub mod bloom_filter;
 pub mod count_min_sketch;
+pub mod consistent_hashing;
+pub mod trie;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
@@ -30,6 +32,8 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "sliding-window" => sliding_window::MUTANTS,
         "bloom-filter" => bloom_filter::MUTANTS,
         "count-min-sketch" => count_min_sketch::MUTANTS,
+        "consistent-hashing" => consistent_hashing::MUTANTS,
+        "trie" => trie::MUTANTS,
         _ => return None,
     })
 }

@@ -1,0 +1,5 @@
+//! The runner built with feature `consistent-hashing`.
+
+fn main() {
+    kata_runner::main()
+}

@@ -1,0 +1,1 @@
+//! Your own tests (being written).
