@@ -67,12 +67,10 @@ pub use kata_suites::measure::Spec;
 
 #[cfg(feature = "bloom-filter")]
 pub mod bloom_filter;
-#[cfg(feature = "count-min-sketch")]
-pub mod count_min_sketch;
 #[cfg(feature = "consistent-hashing")]
 pub mod consistent_hashing;
-#[cfg(feature = "trie")]
-pub mod trie;
+#[cfg(feature = "count-min-sketch")]
+pub mod count_min_sketch;
 #[cfg(feature = "leaky-bucket")]
 pub mod leaky_bucket;
 #[cfg(feature = "lfu")]
@@ -83,6 +81,8 @@ pub mod lru;
 pub mod sliding_window;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
+#[cfg(feature = "trie")]
+pub mod trie;
 
 /// What the CLI asked for.
 #[derive(Debug, Clone, PartialEq)]

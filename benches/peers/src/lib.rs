@@ -30,12 +30,10 @@
 
 #[cfg(feature = "bloom-filter")]
 pub mod bloom_filter;
-#[cfg(feature = "count-min-sketch")]
-pub mod count_min_sketch;
 #[cfg(feature = "consistent-hashing")]
 pub mod consistent_hashing;
-#[cfg(feature = "trie")]
-pub mod trie;
+#[cfg(feature = "count-min-sketch")]
+pub mod count_min_sketch;
 pub mod grade;
 #[cfg(any(feature = "bloom-filter", feature = "count-min-sketch"))]
 pub mod item_bytes;
@@ -51,6 +49,8 @@ pub mod quick_cache_unsync;
 pub mod sliding_window;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
+#[cfg(feature = "trie")]
+pub mod trie;
 
 pub use grade::{Failure, Verdict};
 

@@ -132,7 +132,10 @@ impl fmt::Display for MembershipError {
                 f.write_str("a node's weight must be at least 1: with 0 it would own no key")
             }
             MembershipError::WeightTooLarge(w) => {
-                write!(f, "a node's weight must be at most {MAX_WEIGHT} (it is {w})")
+                write!(
+                    f,
+                    "a node's weight must be at most {MAX_WEIGHT} (it is {w})"
+                )
             }
             MembershipError::WeightsUnsupported => {
                 f.write_str("this router gives every node the same share: add nodes with weight 1")

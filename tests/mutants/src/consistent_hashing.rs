@@ -12,7 +12,11 @@ pub const MUTANTS: &[crate::Mutant] = &[];
 /// # Errors
 ///
 /// When there is no mutant of that name.
-pub fn run<R: ConsistentHashingFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), String> {
+pub fn run<R: ConsistentHashingFamily>(
+    name: &str,
+    stage: Stage,
+    ctx: &mut Ctx,
+) -> Result<(), String> {
     let _ = (stage, ctx);
     Err(format!("no mutant named `{name}`"))
 }

@@ -12,14 +12,14 @@
 
 pub mod alternatives;
 pub mod bloom_filter;
-pub mod count_min_sketch;
 pub mod consistent_hashing;
-pub mod trie;
+pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
 pub mod sliding_window;
 pub mod token_bucket;
+pub mod trie;
 
 /// The mutants of kata `kata` (its name in the catalogue), or `None` for a kata that has none
 /// yet: the one place the repository's tests find them.
