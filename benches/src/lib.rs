@@ -832,41 +832,10 @@ fn count_with(valgrind: &str, args: &Args, summary: &Summary) -> Result<Vec<Coun
         .collect())
 }
 
-/// The instruction totals of callgrind's numbered dumps in `dir` (`callgrind.out.1`, `.2`, ...),
-/// in order. Each dump file has a `summary: <Ir>` line (older versions: `totals:`).
+/// The instruction totals of callgrind's numbered dumps in `dir`, in order (read as the counted
+/// complexity stage reads its own: [`kata_suites::measure::counted::read_dumps`]).
 fn read_dumps(dir: &Path) -> Result<Vec<u64>, String> {
-    let mut numbered: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
-        .map_err(|e| format!("not counted: {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter_map(|p| {
-            let name = p.file_name()?.to_str()?;
-            let n = name.strip_prefix("callgrind.out.")?.parse().ok()?;
-            Some((n, p))
-        })
-        .collect();
-    numbered.sort();
-    numbered
-        .iter()
-        .map(|(_, p)| {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("not counted: {e}"))?;
-            dump_total(&text).ok_or_else(|| {
-                format!(
-                    "not counted: no instruction total in callgrind dump {}",
-                    p.display()
-                )
-            })
-        })
-        .collect()
-}
-
-/// The instruction total of one callgrind dump.
-fn dump_total(text: &str) -> Option<u64> {
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("summary:")
-                .or_else(|| l.strip_prefix("totals:"))
-        })
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    kata_suites::measure::counted::read_dumps(dir).map_err(|e| format!("not counted: {e}"))
 }
 
 /// A line of progress on stderr, for the CLI ([`bench::PROGRESS_PREFIX`]).
@@ -1057,13 +1026,6 @@ mod tests {
             why.contains("valgrind is not installed") && why.contains("apt-get install valgrind"),
             "{why}"
         );
-    }
-
-    #[test]
-    fn a_dump_total_is_read_from_summary_or_totals() {
-        assert_eq!(dump_total("events: Ir\nsummary: 12345\n"), Some(12345));
-        assert_eq!(dump_total("events: Ir\ntotals: 77 0\n"), Some(77));
-        assert_eq!(dump_total("events: Ir\n"), None);
     }
 
     #[test]

@@ -144,6 +144,12 @@ pub struct Ctx {
     /// repository's own proofs use it on a mutant, to time only the series it is slow in
     /// (`runner`, [`SERIES_ENV`](crate::runner::SERIES_ENV)).
     pub series: Option<String>,
+    /// When set, this run is a counting child of a counted complexity stage: it runs the
+    /// request's sizes inside the function callgrind counts, and grades nothing
+    /// ([`crate::measure::counted`]).
+    pub counted: Option<crate::measure::counted::Request>,
+    /// How to start this runner again as a counting child; set by [`crate::runner::main`].
+    pub relaunch: Option<crate::measure::counted::Relaunch>,
     failures: usize,
     checks: usize,
 }
@@ -156,6 +162,8 @@ impl Ctx {
             seed,
             count: None,
             series: None,
+            counted: None,
+            relaunch: None,
             failures: 0,
             checks: 0,
         }

@@ -1,11 +1,14 @@
 //! The runner's entry point: parse arguments, grade one stage of one implementation, exit.
 //!
 //! `kata-runner --kata <name> --impl <learner|solution|mutant:NAME> --stage <stage>
-//! --events <file> [--seed N] [--count SERIES:SIZE:OPS]`
+//! --events <file> [--seed N] [--count SERIES:SIZE:OPS] [--counted SERIES:SIZES:OPS]`
 //!
 //! With `--count` (and `--stage complexity`) nothing is graded: the runner prepares one series of
 //! the complexity stage at one size and runs it untimed, so that `valgrind --tool=callgrind`
 //! can count its instructions (`tests/yardstick.rs` checks the references' own growth that way).
+//! `--counted` is the same for a counted kata's own stage, which starts the runner again under
+//! callgrind with it ([`crate::measure::counted`]): every size of one series, each counted
+//! apart.
 //!
 //! The runner is a separate process per stage so that a crash, a hang or an abort in learner code
 //! is contained and reported by the CLI, never fatal to the grader. It exits 0 when the stage
@@ -39,11 +42,13 @@ struct Args {
     events: PathBuf,
     seed: u64,
     count: Option<crate::measure::Count>,
+    counted: Option<crate::measure::counted::Request>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut kata, mut imp, mut stage, mut events, mut seed) = (None, None, None, None, None);
     let mut count = None;
+    let mut counted = None;
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -56,6 +61,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--events" => events = Some(PathBuf::from(value)),
             "--seed" => seed = Some(value.parse().map_err(|_| format!("bad seed `{value}`"))?),
             "--count" => count = Some(crate::measure::Count::parse(&value)?),
+            "--counted" => counted = Some(crate::measure::counted::Request::parse(&value)?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -66,6 +72,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         events: events.ok_or("--events is required")?,
         seed: seed.unwrap_or(DEFAULT_SEED),
         count,
+        counted,
     })
 }
 
@@ -99,6 +106,12 @@ pub fn main(dispatch: Dispatch) -> ! {
     install_panic_hook();
     let mut ctx = Ctx::new(reporter, args.seed);
     ctx.count = args.count;
+    ctx.counted = args.counted;
+    ctx.relaunch = Some(crate::measure::counted::Relaunch {
+        kata: args.kata.clone(),
+        imp: args.imp.clone(),
+        seed: args.seed,
+    });
     // Only a mutant's grade may be narrowed: a learner's or the reference's complexity stage
     // always grades every series, whatever the environment says.
     if args.imp.starts_with("mutant:") {

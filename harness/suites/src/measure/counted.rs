@@ -1,0 +1,776 @@
+//! The complexity stage's second instrument: instructions counted under callgrind, fitted to a
+//! growth class.
+//!
+//! Timing against the reference ([`super::compare_complexity`]) tells O(1) from O(n) on a busy
+//! machine, but not O(1) from O(log n), nor O(log n) from O(n) at the sizes a test can afford: a
+//! binary search over 1 Ki points and one over 256 Ki differ by 60 %, no more than the caches
+//! alone make a constant-time lookup differ. An instruction count does not see caches, the load
+//! of the machine or the frequency of the core: `valgrind --tool=callgrind` counts the same total
+//! for the same binary and input every time. So a kata whose bounds are logarithmic (a hash ring,
+//! a trie) grades its complexity stage by counting:
+//!
+//! 1. For each [`Series`], the runner starts itself again under callgrind as a **counting
+//!    child** (`--counted SERIES:SIZES:OPS`, see [`Request`]). The child prepares the series at
+//!    each size in turn, runs a quarter of the operations as a warm-up, then the operations
+//!    inside [`kata_counted_ops`], the one function callgrind collects in (`--toggle-collect`)
+//!    and dumps after (`--dump-after`): one dump per size, holding the operations and nothing of
+//!    the preparation.
+//! 2. The instructions per operation at each size are fitted, by least squares on relative
+//!    errors, to `a + b·f(n)` for each [`Class`] in turn (`a, b ≥ 0`): constant, `log2 n`, `n`,
+//!    `n·log2 n`, `n²`. The **fitted class** is the slowest-growing one whose curve comes within
+//!    [`TOLERANCE`] of every point ([`classify`]).
+//! 3. The series passes when the fitted class grows no faster than the one it expects: an O(1)
+//!    lookup passes a series that expects O(log n); an O(log n) one fails a series that expects
+//!    O(1). The table prints the counts, the fitted curve beside the expected one, and how far
+//!    each class's best curve misses.
+//!
+//! Without valgrind (it is not on every learner's machine) [`stage`] falls back to timing each
+//! series against the reference, as the timed katas do, and says so: that still fails an O(n)
+//! lookup where the reference's is O(log n), but no longer an O(log n) one where it is O(1).
+//! `KATA_VALGRIND` names the program to run instead of `valgrind` (the repository's tests set it
+//! to a missing one to prove the fallback).
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{compare_complexity, report_complexity, Workload};
+use crate::report::Measurement;
+use crate::Ctx;
+
+/// A growth class, slowest-growing first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// O(1): the same count at every size.
+    Constant,
+    /// O(log n).
+    Log,
+    /// O(n).
+    Linear,
+    /// O(n log n).
+    LinLog,
+    /// O(n²).
+    Quadratic,
+}
+
+impl Class {
+    /// Every class, slowest-growing first: the order [`classify`] tries them in.
+    pub const ALL: [Class; 5] = [
+        Class::Constant,
+        Class::Log,
+        Class::Linear,
+        Class::LinLog,
+        Class::Quadratic,
+    ];
+
+    /// The class in big-O notation.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Constant => "O(1)",
+            Class::Log => "O(log n)",
+            Class::Linear => "O(n)",
+            Class::LinLog => "O(n log n)",
+            Class::Quadratic => "O(n²)",
+        }
+    }
+
+    /// The class's growing term at size `n`, `f(n)` in `a + b·f(n)` (0 for a constant).
+    pub fn term(self, n: f64) -> f64 {
+        match self {
+            Class::Constant => 0.0,
+            Class::Log => n.log2(),
+            Class::Linear => n,
+            Class::LinLog => n * n.log2(),
+            Class::Quadratic => n * n,
+        }
+    }
+
+    /// The growing term as written in a formula.
+    fn term_name(self) -> &'static str {
+        match self {
+            Class::Constant => "",
+            Class::Log => "log2 n",
+            Class::Linear => "n",
+            Class::LinLog => "n·log2 n",
+            Class::Quadratic => "n²",
+        }
+    }
+}
+
+/// One counted series of a kata's complexity stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Series {
+    /// Its name: in the kata's `COMPLEXITY_SERIES`, in `KATA_COMPLEXITY_SERIES`, in a mutant's
+    /// `slow_in`.
+    pub name: &'static str,
+    /// What the table calls it ("Ring, node_for").
+    pub title: &'static str,
+    /// What the size counts ("nodes", "terms", "bytes per term").
+    pub variable: &'static str,
+    /// The sizes, ascending: four or five, spread wide enough that the classes part (a factor
+    /// of 4 between neighbours).
+    pub sizes: &'static [usize],
+    /// Operations counted at each size, after a warm-up of a quarter as many.
+    pub ops: u64,
+    /// The fastest-growing class that passes.
+    pub expected: Class,
+}
+
+/// A fitted curve `a + b·f(n)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// The class whose `f` it uses.
+    pub class: Class,
+    /// The constant.
+    pub a: f64,
+    /// The coefficient of the growing term (0 for a constant).
+    pub b: f64,
+    /// The largest relative distance from the curve to a point: `|count − curve| / count`.
+    pub max_error: f64,
+}
+
+impl Fit {
+    /// The curve's value at size `n`.
+    pub fn at(&self, n: f64) -> f64 {
+        self.a + self.b * self.class.term(n)
+    }
+
+    /// The curve as a formula: `52.1 + 6.30·log2 n`.
+    pub fn formula(&self) -> String {
+        match self.class {
+            Class::Constant => sig(self.a),
+            c => format!("{} + {}·{}", sig(self.a), sig(self.b), c.term_name()),
+        }
+    }
+}
+
+/// `x` with three significant digits, without an exponent for the sizes met here.
+fn sig(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
+/// How far a class's best curve may miss a point, relative to it, and still be the class of
+/// the counts. Instruction counts per operation, averaged over a thousand operations, sit within
+/// a few per cent of a smooth curve (a hash table's probe lengths vary with its load by about
+/// 5 %); a class one step too slow misses by 20 % or more over sizes 256 times apart.
+pub const TOLERANCE: f64 = 0.15;
+
+/// Fits `a + b·f(n)` of `class` to `points` (size, count), `a, b ≥ 0`, by least squares on
+/// relative errors (weights `1 / count²`), so that small counts weigh as much as large ones.
+pub fn fit(class: Class, points: &[(usize, f64)]) -> Fit {
+    let w = |c: f64| 1.0 / (c * c).max(1e-12);
+    let constant = || {
+        let a = points.iter().map(|&(_, c)| w(c) * c).sum::<f64>()
+            / points.iter().map(|&(_, c)| w(c)).sum::<f64>();
+        (a, 0.0)
+    };
+    let (a, b) = if class == Class::Constant {
+        constant()
+    } else {
+        let (mut sw, mut sg, mut sgg, mut sc, mut sgc) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(n, c) in points {
+            let (wi, g) = (w(c), class.term(n as f64));
+            sw += wi;
+            sg += wi * g;
+            sgg += wi * g * g;
+            sc += wi * c;
+            sgc += wi * g * c;
+        }
+        let det = sw * sgg - sg * sg;
+        let b = if det.abs() < 1e-300 {
+            0.0
+        } else {
+            (sw * sgc - sg * sc) / det
+        };
+        let a = (sc - b * sg) / sw;
+        if b <= 0.0 {
+            constant()
+        } else if a < 0.0 {
+            (0.0, sgc / sgg)
+        } else {
+            (a, b)
+        }
+    };
+    let mut f = Fit {
+        class,
+        a,
+        b,
+        max_error: 0.0,
+    };
+    f.max_error = points
+        .iter()
+        .map(|&(n, c)| (c - f.at(n as f64)).abs() / c.max(1e-12))
+        .fold(0.0, f64::max);
+    f
+}
+
+/// The class of `points`: the slowest-growing whose best curve comes within [`TOLERANCE`] of
+/// every point, or, when none does (counts that fall, or jump about), the one that comes
+/// closest. Returns it with every class's fit, in [`Class::ALL`]'s order.
+pub fn classify(points: &[(usize, f64)]) -> (Class, Vec<Fit>) {
+    let fits: Vec<Fit> = Class::ALL.iter().map(|&c| fit(c, points)).collect();
+    let class = fits
+        .iter()
+        .find(|f| f.max_error <= TOLERANCE)
+        .or_else(|| {
+            fits.iter()
+                .min_by(|x, y| x.max_error.total_cmp(&y.max_error))
+        })
+        .map_or(Class::Quadratic, |f| f.class);
+    (class, fits)
+}
+
+/// What a counting child is asked to run: the runner's `--counted SERIES:SIZES:OPS`, sizes
+/// separated by commas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The series.
+    pub series: String,
+    /// The sizes, in the order to run them.
+    pub sizes: Vec<usize>,
+    /// Operations counted at each size.
+    pub ops: u64,
+}
+
+impl Request {
+    /// Parses `SERIES:S1,S2,...:OPS`.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not of that form.
+    pub fn parse(text: &str) -> Result<Request, String> {
+        let bad = || format!("--counted wants SERIES:SIZE,SIZE,...:OPS, not `{text}`");
+        let mut parts = text.rsplitn(3, ':');
+        let ops = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        let sizes: Vec<usize> = parts
+            .next()
+            .ok_or_else(bad)?
+            .split(',')
+            .map(|s| s.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        let series = parts.next().filter(|s| !s.is_empty()).ok_or_else(bad)?;
+        Ok(Request {
+            series: series.to_owned(),
+            sizes,
+            ops,
+        })
+    }
+
+    /// The request as the runner's argument.
+    pub fn arg(&self) -> String {
+        let sizes: Vec<String> = self.sizes.iter().map(ToString::to_string).collect();
+        format!("{}:{}:{}", self.series, sizes.join(","), self.ops)
+    }
+}
+
+/// The function callgrind counts inside (`--toggle-collect`) and dumps after (`--dump-after`):
+/// operations `start..start + ops` of `w`, one call per size.
+#[inline(never)]
+pub fn kata_counted_ops(w: &mut dyn Workload, start: u64, ops: u64) {
+    for i in start..start + ops {
+        w.op(black_box(i));
+    }
+}
+
+/// What the runner needs to start itself again as a counting child: set by
+/// [`crate::runner::main`] from its own arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relaunch {
+    /// The kata.
+    pub kata: String,
+    /// The implementation (`learner`, `solution`, `mutant:NAME`).
+    pub imp: String,
+    /// The stage's seed.
+    pub seed: u64,
+}
+
+/// Why a series was not counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotCounted {
+    /// Valgrind is not installed (or `KATA_VALGRIND` names a program that is not there).
+    NoValgrind(String),
+    /// The counting run failed: the implementation crashed under callgrind, or the run could not
+    /// be set up.
+    Failed(String),
+}
+
+/// The counts of one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counts {
+    /// `(size, instructions per operation)`, for the sizes counted before any limit.
+    pub points: Vec<(usize, f64)>,
+    /// Set when counting stopped before the last size, saying why.
+    pub gave_up: Option<String>,
+}
+
+/// The program run as valgrind: `KATA_VALGRIND`, or `valgrind`.
+fn valgrind() -> String {
+    std::env::var("KATA_VALGRIND")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "valgrind".into())
+}
+
+/// Counts `series` at each of its sizes in a counting child under callgrind, stopping at
+/// `deadline`.
+///
+/// # Errors
+///
+/// [`NotCounted`], saying why.
+pub fn count(
+    series: &Series,
+    relaunch: &Relaunch,
+    deadline: Instant,
+) -> Result<Counts, NotCounted> {
+    let exe = std::env::current_exe().map_err(|e| NotCounted::Failed(e.to_string()))?;
+    let dir = std::env::temp_dir().join(format!(
+        "kata-counted-{}-{}",
+        std::process::id(),
+        series.name
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| NotCounted::Failed(format!("{}: {e}", dir.display())))?;
+    let result = count_in(&dir, &exe, series, relaunch, deadline);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn count_in(
+    dir: &Path,
+    exe: &Path,
+    series: &Series,
+    relaunch: &Relaunch,
+    deadline: Instant,
+) -> Result<Counts, NotCounted> {
+    let request = Request {
+        series: series.name.to_owned(),
+        sizes: series.sizes.to_vec(),
+        ops: series.ops,
+    };
+    let stderr_path = dir.join("stderr");
+    let stderr = std::fs::File::create(&stderr_path)
+        .map_err(|e| NotCounted::Failed(format!("{}: {e}", stderr_path.display())))?;
+    let program = valgrind();
+    let spawned = Command::new(&program)
+        .arg("--tool=callgrind")
+        .arg(format!(
+            "--callgrind-out-file={}",
+            dir.join("callgrind.out").display()
+        ))
+        .args([
+            "--collect-atstart=no",
+            "--toggle-collect=*kata_counted_ops*",
+            "--dump-after=*kata_counted_ops*",
+        ])
+        .arg(exe)
+        .args(["--kata", &relaunch.kata, "--impl", &relaunch.imp])
+        .args(["--stage", "complexity", "--events"])
+        .arg(dir.join("events.jsonl"))
+        .args(["--seed", &relaunch.seed.to_string()])
+        .args(["--counted", &request.arg()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(NotCounted::NoValgrind(format!(
+                "`{program}` is not installed (on Debian or Ubuntu: apt-get install valgrind; \
+                 on macOS it is not available, and the stage times the series instead)"
+            )))
+        }
+        Err(e) => return Err(NotCounted::Failed(format!("cannot run `{program}`: {e}"))),
+    };
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(NotCounted::Failed(format!("waiting for callgrind: {e}"))),
+        }
+    };
+    let totals = read_dumps(dir).map_err(NotCounted::Failed)?;
+    let points: Vec<(usize, f64)> = series
+        .sizes
+        .iter()
+        .zip(&totals)
+        .map(|(&size, &total)| (size, total as f64 / series.ops as f64))
+        .collect();
+    match status {
+        Some(s) if s.success() && points.len() == series.sizes.len() => Ok(Counts {
+            points,
+            gave_up: None,
+        }),
+        Some(s) => {
+            let text = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+            Err(NotCounted::Failed(child_failure(s, &text)))
+        }
+        None => {
+            let at = series.sizes.get(points.len()).copied().unwrap_or(0);
+            Ok(Counts {
+                points,
+                gave_up: Some(format!(
+                    "stopped at {at} {}: the stage's time ran out while callgrind counted it",
+                    series.variable
+                )),
+            })
+        }
+    }
+}
+
+/// Why a counting child failed, from its exit status and stderr: the runner's own message when
+/// it gave one (a panic outside the counted operations, an unknown series), else the end of
+/// valgrind's output.
+fn child_failure(status: std::process::ExitStatus, stderr: &str) -> String {
+    let runner: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("kata-runner:"))
+        .collect();
+    if !runner.is_empty() {
+        return runner.join("\n");
+    }
+    let tail: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.trim_start_matches("==").trim().is_empty())
+        .rev()
+        .take(8)
+        .collect();
+    format!(
+        "the counting run under callgrind failed ({status}):\n{}",
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    )
+}
+
+/// The instruction totals of callgrind's numbered dumps in `dir` (`callgrind.out.1`, `.2`, ...),
+/// in order.
+///
+/// # Errors
+///
+/// When the directory or a dump cannot be read, or a dump has no total.
+pub fn read_dumps(dir: &Path) -> Result<Vec<u64>, String> {
+    let mut numbered: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?;
+            let n = name.strip_prefix("callgrind.out.")?.parse().ok()?;
+            Some((n, p))
+        })
+        .collect();
+    numbered.sort();
+    numbered
+        .iter()
+        .map(|(_, p)| {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            dump_total(&text)
+                .ok_or_else(|| format!("no instruction total in callgrind dump {}", p.display()))
+        })
+        .collect()
+}
+
+/// The instruction total of one callgrind dump: its `summary:` line (`totals:` in older
+/// versions).
+pub fn dump_total(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+        })
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+}
+
+/// The CPU time a counted stage may spend counting, all series together: under the CLI's limit
+/// for the stage (180 s), with room for the preparation outside the children.
+pub const BUDGET: Duration = Duration::from_secs(150);
+
+/// A series' preparation: `make(name, size)`, `None` for a name it does not know.
+type Make<'m, 'a> = dyn FnMut(&str, usize) -> Option<Box<dyn Workload + 'a>> + 'm;
+
+/// The counting child's side: runs `request`'s sizes of its series, each inside
+/// [`kata_counted_ops`].
+fn run_child<'a>(
+    request: &Request,
+    series: &[Series],
+    make: &mut Make<'_, 'a>,
+) -> Result<(), String> {
+    let names: Vec<&str> = series.iter().map(|s| s.name).collect();
+    let unknown = || {
+        format!(
+            "no counted series named `{}`; the series are: {}",
+            request.series,
+            names.join(", ")
+        )
+    };
+    if !names.contains(&request.series.as_str()) {
+        return Err(unknown());
+    }
+    for &size in &request.sizes {
+        let mut w = make(&request.series, size).ok_or_else(unknown)?;
+        let warm = (request.ops / 4).max(1);
+        for i in 0..warm {
+            w.op(black_box(i));
+        }
+        kata_counted_ops(&mut *w, warm, request.ops);
+    }
+    Ok(())
+}
+
+/// Grades a counted kata's complexity stage on `ctx` (see the module documentation).
+///
+/// `make(name, size)` prepares series `name` at `size` for the implementation under test and
+/// returns its operation; `make_reference` the same for the reference, used only when valgrind
+/// is missing and the stage falls back to timing. Either returns `None` for a name it does not
+/// know. In a counting child ([`Ctx::counted`]) it runs the child's request instead; with
+/// [`Ctx::count`] it runs one size untimed, for an outside count (`tests/yardstick.rs`).
+pub fn stage<'a>(
+    ctx: &mut Ctx,
+    series: &[Series],
+    mut make: impl FnMut(&str, usize) -> Option<Box<dyn Workload + 'a>>,
+    mut make_reference: impl FnMut(&str, usize) -> Option<Box<dyn Workload + 'a>>,
+) {
+    stage_dyn(ctx, series, &mut make, &mut make_reference);
+}
+
+fn stage_dyn<'a>(
+    ctx: &mut Ctx,
+    series: &[Series],
+    make: &mut Make<'_, 'a>,
+    make_reference: &mut Make<'_, 'a>,
+) {
+    if let Some(request) = ctx.counted.clone() {
+        ctx.check(&format!("count {}", request.series), || {
+            run_child(&request, series, make)
+        });
+        return;
+    }
+    if let Some(count) = ctx.count.clone() {
+        let names: Vec<&str> = series.iter().map(|s| s.name).collect();
+        ctx.check(&format!("count {}", count.series), || {
+            let mut w = make(&count.series, count.size).ok_or_else(|| count.unknown(&names))?;
+            count.run(&mut *w);
+            Ok(())
+        });
+        return;
+    }
+    let deadline = Instant::now() + BUDGET;
+    let order_seed = ctx.sub_seed(56);
+    for s in series {
+        if !ctx.wants_series(s.name) {
+            continue;
+        }
+        let Some(relaunch) = ctx.relaunch.clone() else {
+            ctx.check(s.title, || {
+                Err("cannot count: this run has no runner to start again under callgrind".into())
+            });
+            continue;
+        };
+        let what = format!(
+            "{}: {} operations at {} to {} {}",
+            s.title,
+            s.ops,
+            s.sizes.first().copied().unwrap_or(0),
+            s.sizes.last().copied().unwrap_or(0),
+            s.variable
+        );
+        let mut counted = None;
+        let mut fallback = None;
+        ctx.check(&what, || match count(s, &relaunch, deadline) {
+            Ok(c) => {
+                counted = Some(c);
+                Ok(())
+            }
+            Err(NotCounted::NoValgrind(why)) => {
+                fallback = Some(why);
+                Ok(())
+            }
+            Err(NotCounted::Failed(why)) => Err(why),
+        });
+        if let Some(counts) = counted {
+            report(ctx, s, &counts);
+        } else if let Some(why) = fallback {
+            ctx.note(format!(
+                "{}: not counted, {why}; timed against the reference instead, which tells O(n) \
+                 from O(1) but not O(log n) from O(1)",
+                s.title
+            ));
+            let timed = compare_complexity(
+                s.sizes,
+                order_seed,
+                |n| make(s.name, n).expect("a series of the stage"),
+                |n| make_reference(s.name, n).expect("a series of the stage"),
+            );
+            report_complexity(ctx, s.title, &timed);
+        }
+    }
+}
+
+/// Records what was counted for `s`: the table (counts, the expected class's curve, the fitted
+/// class's), the other classes' misses as a note, and the verdict as a measurement.
+pub fn report(ctx: &mut Ctx, s: &Series, counts: &Counts) {
+    let points = &counts.points;
+    if points.len() < 3 {
+        let why = counts
+            .gave_up
+            .clone()
+            .unwrap_or_else(|| "fewer than three sizes counted".into());
+        ctx.measure(Measurement {
+            name: format!("{}: instructions per operation", s.title),
+            value: f64::INFINITY,
+            unit: "class".into(),
+            threshold: format!("{} or slower-growing; {why}", s.expected.name()),
+            passed: false,
+        });
+        return;
+    }
+    let (class, fits) = classify(points);
+    let expected = fits[s.expected as usize];
+    let fitted = fits[class as usize];
+    let rows = points
+        .iter()
+        .map(|&(n, c)| {
+            vec![
+                n.to_string(),
+                format!("{c:.1}"),
+                format!("{:.1}", expected.at(n as f64)),
+                format!("{:.1}", fitted.at(n as f64)),
+            ]
+        })
+        .collect();
+    let expected_head = format!("{} curve", s.expected.name());
+    let fitted_head = format!("fitted {} curve", class.name());
+    ctx.table(
+        &format!(
+            "{}: instructions per operation (callgrind, {} operations per size)",
+            s.title, s.ops
+        ),
+        &[s.variable, "instructions/op", &expected_head, &fitted_head],
+        rows,
+    );
+    let misses: Vec<String> = fits
+        .iter()
+        .map(|f| format!("{} {:.0} %", f.class.name(), f.max_error * 100.0))
+        .collect();
+    ctx.note(format!(
+        "{}: fitted {} = {}; expected {} = {}; each class's best curve misses a point by at \
+         most: {} (a class fits within {:.0} %)",
+        s.title,
+        class.name(),
+        fitted.formula(),
+        s.expected.name(),
+        expected.formula(),
+        misses.join(", "),
+        TOLERANCE * 100.0
+    ));
+    if let Some(why) = &counts.gave_up {
+        ctx.note(format!("{}: {why}", s.title));
+    }
+    let (first, last) = (points[0], points[points.len() - 1]);
+    let growth = last.1 / first.1.max(1e-12);
+    let passed = class <= s.expected && counts.gave_up.is_none();
+    ctx.measure(Measurement {
+        name: format!(
+            "{}: instructions per operation grow as {} ({:.1} at {} {}, {:.1} at {})",
+            s.title,
+            class.name(),
+            first.1,
+            first.0,
+            s.variable,
+            last.1,
+            last.0
+        ),
+        value: (growth * 100.0).round() / 100.0,
+        unit: "x".into(),
+        threshold: format!("grows as {} or slower", s.expected.name()),
+        passed,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIZES: [usize; 5] = [8, 32, 128, 512, 2048];
+
+    fn points(f: impl Fn(f64) -> f64) -> Vec<(usize, f64)> {
+        SIZES.iter().map(|&n| (n, f(n as f64))).collect()
+    }
+
+    #[test]
+    fn each_class_is_recognised_from_its_own_curve() {
+        let cases: [(Class, &dyn Fn(f64) -> f64); 5] = [
+            (Class::Constant, &|_| 40.0),
+            (Class::Log, &|n| 40.0 + 6.0 * n.log2()),
+            (Class::Linear, &|n| 40.0 + 3.0 * n),
+            (Class::LinLog, &|n| 40.0 + 3.0 * n * n.log2()),
+            (Class::Quadratic, &|n| 40.0 + 0.5 * n * n),
+        ];
+        for (class, f) in cases {
+            let (got, fits) = classify(&points(f));
+            assert_eq!(got, class, "{fits:?}");
+            assert!(fits[class as usize].max_error < 1e-6, "{fits:?}");
+        }
+    }
+
+    #[test]
+    fn noise_of_a_few_percent_keeps_a_constant_constant() {
+        let wobble = [1.0, 1.06, 0.95, 1.04, 0.97];
+        let p: Vec<_> = SIZES
+            .iter()
+            .zip(wobble)
+            .map(|(&n, w)| (n, 100.0 * w))
+            .collect();
+        assert_eq!(classify(&p).0, Class::Constant);
+    }
+
+    #[test]
+    fn a_binary_search_is_not_constant_and_a_scan_is_not_logarithmic() {
+        // A hash of ~40 instructions plus a binary search over 160 points per node.
+        let search = points(|n| 40.0 + 7.0 * (160.0 * n).log2());
+        assert_eq!(classify(&search).0, Class::Log);
+        // The same hash plus a scan of the points.
+        let scan = points(|n| 40.0 + 2.0 * 160.0 * n);
+        assert_eq!(classify(&scan).0, Class::Linear);
+    }
+
+    #[test]
+    fn falling_counts_are_constant() {
+        assert_eq!(classify(&points(|n| 400.0 / n.log2())).0, Class::Constant);
+    }
+
+    #[test]
+    fn formulas_read_as_written() {
+        let f = fit(Class::Log, &points(|n| 52.1 + 6.3 * n.log2()));
+        assert_eq!(f.formula(), "52.1 + 6.30·log2 n");
+        assert_eq!(fit(Class::Constant, &points(|_| 7.0)).formula(), "7.00");
+    }
+
+    #[test]
+    fn requests_round_trip_and_bad_ones_are_refused() {
+        let r = Request::parse("ring:8,32,128:1024").expect("valid");
+        assert_eq!(r.series, "ring");
+        assert_eq!(r.sizes, vec![8, 32, 128]);
+        assert_eq!(r.ops, 1024);
+        assert_eq!(Request::parse(&r.arg()), Ok(r));
+        for bad in ["ring:8:", ":8:1", "ring:8,x:1", "ring"] {
+            assert!(Request::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dump_totals_are_read_from_either_spelling() {
+        assert_eq!(dump_total("events: Ir\nsummary: 1234\n"), Some(1234));
+        assert_eq!(dump_total("totals: 99 1\n"), Some(99));
+        assert_eq!(dump_total("events: Ir\n"), None);
+    }
+}
