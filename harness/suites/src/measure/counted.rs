@@ -10,11 +10,11 @@
 //! a trie) grades its complexity stage by counting:
 //!
 //! 1. For each [`Series`], the runner starts itself again under callgrind as a **counting
-//!    child** (`--counted SERIES:SIZES:OPS`, see [`Request`]). The child prepares the series at
-//!    each size in turn, runs a quarter of the operations as a warm-up, then the operations
+//!    child** (`--counted SERIES,...`, see [`Request`]), once for all the series. The child
+//!    prepares each series at each size in turn, runs a quarter of the operations as a warm-up, then the operations
 //!    inside [`kata_counted_ops`], the one function callgrind collects in (`--toggle-collect`)
-//!    and dumps after (`--dump-after`): one dump per size, holding the operations and nothing of
-//!    the preparation.
+//!    and dumps after (`--dump-after`): one dump per series and size, holding the operations and
+//!    nothing of the preparation.
 //! 2. The instructions per operation at each size are fitted, by least squares on relative
 //!    errors, to `a + b·f(n)` for each [`Class`] in turn (`a, b ≥ 0`): constant, `log2 n`, `n`,
 //!    `n·log2 n`, `n²`. The **fitted class** is the slowest-growing one whose curve comes within
@@ -225,46 +225,32 @@ pub fn classify(points: &[(usize, f64)]) -> (Class, Vec<Fit>) {
     (class, fits)
 }
 
-/// What a counting child is asked to run: the runner's `--counted SERIES:SIZES:OPS`, sizes
-/// separated by commas.
+/// What a counting child is asked to run: the runner's `--counted SERIES,SERIES,...`. The child
+/// runs each series at every one of its sizes (from the kata's own table of [`Series`]), in
+/// order: one callgrind dump per series and size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    /// The series.
-    pub series: String,
-    /// The sizes, in the order to run them.
-    pub sizes: Vec<usize>,
-    /// Operations counted at each size.
-    pub ops: u64,
+    /// The series, in the order to run them.
+    pub series: Vec<String>,
 }
 
 impl Request {
-    /// Parses `SERIES:S1,S2,...:OPS`.
+    /// Parses `SERIES,SERIES,...`.
     ///
     /// # Errors
     ///
-    /// When the text is not of that form.
+    /// When a name is empty.
     pub fn parse(text: &str) -> Result<Request, String> {
-        let bad = || format!("--counted wants SERIES:SIZE,SIZE,...:OPS, not `{text}`");
-        let mut parts = text.rsplitn(3, ':');
-        let ops = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        let sizes: Vec<usize> = parts
-            .next()
-            .ok_or_else(bad)?
-            .split(',')
-            .map(|s| s.parse().map_err(|_| bad()))
-            .collect::<Result<_, _>>()?;
-        let series = parts.next().filter(|s| !s.is_empty()).ok_or_else(bad)?;
-        Ok(Request {
-            series: series.to_owned(),
-            sizes,
-            ops,
-        })
+        let series: Vec<String> = text.split(',').map(str::to_owned).collect();
+        if series.iter().any(String::is_empty) {
+            return Err(format!("--counted wants SERIES,SERIES,..., not `{text}`"));
+        }
+        Ok(Request { series })
     }
 
     /// The request as the runner's argument.
     pub fn arg(&self) -> String {
-        let sizes: Vec<String> = self.sizes.iter().map(ToString::to_string).collect();
-        format!("{}:{}:{}", self.series, sizes.join(","), self.ops)
+        self.series.join(",")
     }
 }
 
@@ -316,23 +302,22 @@ fn valgrind() -> String {
         .unwrap_or_else(|| "valgrind".into())
 }
 
-/// Counts `series` at each of its sizes in a counting child under callgrind, stopping at
-/// `deadline`.
+/// Counts every one of `series` at each of its sizes, in one counting child under callgrind,
+/// stopping at `deadline`: for each series, its counts (some sizes only, with the reason, when
+/// time ran out) or why it could not be counted (the implementation panicked or crashed in it;
+/// the series after a crash are not counted either).
 ///
 /// # Errors
 ///
-/// [`NotCounted`], saying why.
+/// [`NotCounted`] when nothing could be counted: valgrind is missing, or the run could not be set
+/// up.
 pub fn count(
-    series: &Series,
+    series: &[Series],
     relaunch: &Relaunch,
     deadline: Instant,
-) -> Result<Counts, NotCounted> {
+) -> Result<Vec<Result<Counts, String>>, NotCounted> {
     let exe = std::env::current_exe().map_err(|e| NotCounted::Failed(e.to_string()))?;
-    let dir = std::env::temp_dir().join(format!(
-        "kata-counted-{}-{}",
-        std::process::id(),
-        series.name
-    ));
+    let dir = std::env::temp_dir().join(format!("kata-counted-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)
         .map_err(|e| NotCounted::Failed(format!("{}: {e}", dir.display())))?;
@@ -344,16 +329,15 @@ pub fn count(
 fn count_in(
     dir: &Path,
     exe: &Path,
-    series: &Series,
+    series: &[Series],
     relaunch: &Relaunch,
     deadline: Instant,
-) -> Result<Counts, NotCounted> {
+) -> Result<Vec<Result<Counts, String>>, NotCounted> {
     let request = Request {
-        series: series.name.to_owned(),
-        sizes: series.sizes.to_vec(),
-        ops: series.ops,
+        series: series.iter().map(|s| s.name.to_owned()).collect(),
     };
     let stderr_path = dir.join("stderr");
+    let events_path = dir.join("events.jsonl");
     let stderr = std::fs::File::create(&stderr_path)
         .map_err(|e| NotCounted::Failed(format!("{}: {e}", stderr_path.display())))?;
     let program = valgrind();
@@ -371,7 +355,7 @@ fn count_in(
         .arg(exe)
         .args(["--kata", &relaunch.kata, "--impl", &relaunch.imp])
         .args(["--stage", "complexity", "--events"])
-        .arg(dir.join("events.jsonl"))
+        .arg(&events_path)
         .args(["--seed", &relaunch.seed.to_string()])
         .args(["--counted", &request.arg()])
         .stdin(Stdio::null())
@@ -383,7 +367,7 @@ fn count_in(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(NotCounted::NoValgrind(format!(
                 "`{program}` is not installed (on Debian or Ubuntu: apt-get install valgrind; \
-                 on macOS it is not available, and the stage times the series instead)"
+                 it is not available on macOS)"
             )))
         }
         Err(e) => return Err(NotCounted::Failed(format!("cannot run `{program}`: {e}"))),
@@ -400,54 +384,91 @@ fn count_in(
             Err(e) => return Err(NotCounted::Failed(format!("waiting for callgrind: {e}"))),
         }
     };
-    let totals = read_dumps(dir).map_err(NotCounted::Failed)?;
-    let points: Vec<(usize, f64)> = series
-        .sizes
-        .iter()
-        .zip(&totals)
-        .map(|(&size, &total)| (size, total as f64 / series.ops as f64))
-        .collect();
-    match status {
-        Some(s) if s.success() && points.len() == series.sizes.len() => Ok(Counts {
-            points,
-            gave_up: None,
-        }),
-        Some(s) => {
-            let text = std::fs::read_to_string(&stderr_path).unwrap_or_default();
-            Err(NotCounted::Failed(child_failure(s, &text)))
+    let mut totals = read_dumps(dir).map_err(NotCounted::Failed)?.into_iter();
+    let failure = match status {
+        Some(s) if s.success() => None,
+        Some(s) => Some(child_failure(
+            s,
+            &std::fs::read_to_string(&events_path).unwrap_or_default(),
+            &std::fs::read_to_string(&stderr_path).unwrap_or_default(),
+        )),
+        None => None,
+    };
+    let mut out = Vec::new();
+    let mut stopped = false;
+    for s in series {
+        if stopped {
+            out.push(Err(format!(
+                "not counted: the counting run stopped before this series{}",
+                if failure.is_some() {
+                    " (see the series above)"
+                } else {
+                    ""
+                }
+            )));
+            continue;
         }
-        None => {
-            let at = series.sizes.get(points.len()).copied().unwrap_or(0);
-            Ok(Counts {
+        let points: Vec<(usize, f64)> = s
+            .sizes
+            .iter()
+            .map_while(|&size| Some((size, totals.next()? as f64 / s.ops as f64)))
+            .collect();
+        if points.len() == s.sizes.len() {
+            out.push(Ok(Counts {
+                points,
+                gave_up: None,
+            }));
+            continue;
+        }
+        stopped = true;
+        let at = s.sizes[points.len()];
+        out.push(match &failure {
+            Some(why) => Err(format!("at {at} {}: {why}", s.variable)),
+            None => Ok(Counts {
                 points,
                 gave_up: Some(format!(
                     "stopped at {at} {}: the stage's time ran out while callgrind counted it",
-                    series.variable
+                    s.variable
                 )),
-            })
-        }
+            }),
+        });
     }
+    Ok(out)
 }
 
-/// Why a counting child failed, from its exit status and stderr: the runner's own message when
-/// it gave one (a panic outside the counted operations, an unknown series), else the end of
-/// valgrind's output.
-fn child_failure(status: std::process::ExitStatus, stderr: &str) -> String {
-    let runner: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("kata-runner:"))
-        .collect();
-    if !runner.is_empty() {
-        return runner.join("\n");
+/// Why a counting child failed: the message of the check that failed in it (a panic in the
+/// implementation, with its file and line), from its events file; else, for a crash (a stack
+/// overflow, an abort), the end of valgrind's output.
+fn child_failure(status: std::process::ExitStatus, events: &str, stderr: &str) -> String {
+    let failed = events.lines().find_map(|line| {
+        let event: serde_json::Value = serde_json::from_str(line).ok()?;
+        let end = event.get("CheckEnd")?;
+        if end.get("passed")?.as_bool()? {
+            return None;
+        }
+        let message = end.get("message")?.as_str()?.to_owned();
+        Some(match end.get("location").and_then(|l| l.as_str()) {
+            Some(at) if !message.contains(at) => format!("{message} ({at})"),
+            _ => message,
+        })
+    });
+    if let Some(message) = failed {
+        return message;
     }
     let tail: Vec<&str> = stderr
         .lines()
-        .filter(|l| !l.trim_start_matches("==").trim().is_empty())
+        .filter(|l| {
+            !l.trim_start_matches('=')
+                .trim_start_matches(char::is_numeric)
+                .trim_start_matches('=')
+                .trim()
+                .is_empty()
+        })
         .rev()
         .take(8)
         .collect();
     format!(
-        "the counting run under callgrind failed ({status}):\n{}",
+        "the counting run under callgrind crashed ({status}):\n{}",
         tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     )
 }
@@ -497,31 +518,26 @@ pub const BUDGET: Duration = Duration::from_secs(150);
 /// A series' preparation: `make(name, size)`, `None` for a name it does not know.
 type Make<'m, 'a> = dyn FnMut(&str, usize) -> Option<Box<dyn Workload + 'a>> + 'm;
 
-/// The counting child's side: runs `request`'s sizes of its series, each inside
+/// The counting child's side: runs every size of each series `request` names, each inside
 /// [`kata_counted_ops`].
-fn run_child<'a>(
-    request: &Request,
-    series: &[Series],
-    make: &mut Make<'_, 'a>,
-) -> Result<(), String> {
-    let names: Vec<&str> = series.iter().map(|s| s.name).collect();
-    let unknown = || {
-        format!(
-            "no counted series named `{}`; the series are: {}",
-            request.series,
-            names.join(", ")
-        )
-    };
-    if !names.contains(&request.series.as_str()) {
-        return Err(unknown());
-    }
-    for &size in &request.sizes {
-        let mut w = make(&request.series, size).ok_or_else(unknown)?;
-        let warm = (request.ops / 4).max(1);
-        for i in 0..warm {
-            w.op(black_box(i));
+fn run_child(request: &Request, series: &[Series], make: &mut Make<'_, '_>) -> Result<(), String> {
+    for name in &request.series {
+        let s = series.iter().find(|s| s.name == name).ok_or_else(|| {
+            let names: Vec<&str> = series.iter().map(|s| s.name).collect();
+            format!(
+                "no counted series named `{name}`; the series are: {}",
+                names.join(", ")
+            )
+        })?;
+        for &size in s.sizes {
+            let mut w = make(s.name, size)
+                .ok_or_else(|| format!("the stage cannot prepare its own series `{name}`"))?;
+            let warm = (s.ops / 4).max(1);
+            for i in 0..warm {
+                w.op(black_box(i));
+            }
+            kata_counted_ops(&mut *w, warm, s.ops);
         }
-        kata_counted_ops(&mut *w, warm, request.ops);
     }
     Ok(())
 }
@@ -549,7 +565,7 @@ fn stage_dyn<'a>(
     make_reference: &mut Make<'_, 'a>,
 ) {
     if let Some(request) = ctx.counted.clone() {
-        ctx.check(&format!("count {}", request.series), || {
+        ctx.check(&format!("count {}", request.arg()), || {
             run_child(&request, series, make)
         });
         return;
@@ -563,18 +579,20 @@ fn stage_dyn<'a>(
         });
         return;
     }
-    let deadline = Instant::now() + BUDGET;
+    let wanted: Vec<Series> = series
+        .iter()
+        .filter(|s| ctx.wants_series(s.name))
+        .copied()
+        .collect();
+    let Some(relaunch) = ctx.relaunch.clone() else {
+        ctx.check("count instructions under callgrind", || {
+            Err("cannot count: this run has no runner to start again under callgrind".into())
+        });
+        return;
+    };
+    let counted = count(&wanted, &relaunch, Instant::now() + BUDGET);
     let order_seed = ctx.sub_seed(56);
-    for s in series {
-        if !ctx.wants_series(s.name) {
-            continue;
-        }
-        let Some(relaunch) = ctx.relaunch.clone() else {
-            ctx.check(s.title, || {
-                Err("cannot count: this run has no runner to start again under callgrind".into())
-            });
-            continue;
-        };
+    for (i, s) in wanted.iter().enumerate() {
         let what = format!(
             "{}: {} operations at {} to {} {}",
             s.title,
@@ -583,34 +601,40 @@ fn stage_dyn<'a>(
             s.sizes.last().copied().unwrap_or(0),
             s.variable
         );
-        let mut counted = None;
-        let mut fallback = None;
-        ctx.check(&what, || match count(s, &relaunch, deadline) {
-            Ok(c) => {
-                counted = Some(c);
-                Ok(())
+        match &counted {
+            Ok(all) => {
+                let mut counts = None;
+                ctx.check(&what, || {
+                    counts = Some(all[i].clone()?);
+                    Ok(())
+                });
+                if let Some(counts) = counts {
+                    report(ctx, s, &counts);
+                }
+            }
+            Err(NotCounted::Failed(why)) => {
+                ctx.check(&what, || Err(format!("not counted: {why}")));
             }
             Err(NotCounted::NoValgrind(why)) => {
-                fallback = Some(why);
-                Ok(())
+                ctx.note(format!(
+                    "{}: not counted, {why}; timed against the reference instead, which tells \
+                     O(n) from O(1) but not O(log n) from O(1)",
+                    s.title
+                ));
+                let mut timed = None;
+                ctx.check(&format!("{what} (timed)"), || {
+                    timed = Some(compare_complexity(
+                        s.sizes,
+                        order_seed,
+                        |n| make(s.name, n).expect("a series of the stage"),
+                        |n| make_reference(s.name, n).expect("a series of the stage"),
+                    ));
+                    Ok(())
+                });
+                if let Some(timed) = timed {
+                    report_complexity(ctx, s.title, &timed);
+                }
             }
-            Err(NotCounted::Failed(why)) => Err(why),
-        });
-        if let Some(counts) = counted {
-            report(ctx, s, &counts);
-        } else if let Some(why) = fallback {
-            ctx.note(format!(
-                "{}: not counted, {why}; timed against the reference instead, which tells O(n) \
-                 from O(1) but not O(log n) from O(1)",
-                s.title
-            ));
-            let timed = compare_complexity(
-                s.sizes,
-                order_seed,
-                |n| make(s.name, n).expect("a series of the stage"),
-                |n| make_reference(s.name, n).expect("a series of the stage"),
-            );
-            report_complexity(ctx, s.title, &timed);
         }
     }
 }
@@ -757,12 +781,10 @@ mod tests {
 
     #[test]
     fn requests_round_trip_and_bad_ones_are_refused() {
-        let r = Request::parse("ring:8,32,128:1024").expect("valid");
-        assert_eq!(r.series, "ring");
-        assert_eq!(r.sizes, vec![8, 32, 128]);
-        assert_eq!(r.ops, 1024);
+        let r = Request::parse("ring,jump").expect("valid");
+        assert_eq!(r.series, vec!["ring".to_owned(), "jump".to_owned()]);
         assert_eq!(Request::parse(&r.arg()), Ok(r));
-        for bad in ["ring:8:", ":8:1", "ring:8,x:1", "ring"] {
+        for bad in ["", "ring,", ",ring", "ring,,jump"] {
             assert!(Request::parse(bad).is_err(), "{bad}");
         }
     }
