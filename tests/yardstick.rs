@@ -7,9 +7,9 @@
 //! speed and load are unknown), but instructions can: `valgrind --tool=callgrind` counts the same
 //! total for the same binary and input, whatever else the machine is doing.
 //!
-//! For every series of every kata's complexity stage, the runner prepares the reference at a
-//! size and runs it untimed (`--count SERIES:SIZE:OPS`); running `OPS` and `2 × OPS` operations
-//! and taking the difference cancels the preparation, leaving instructions per operation. From
+//! For every series of every kata's timed complexity stage, the runner prepares the reference at
+//! a size and runs it untimed (`--count SERIES:SIZE:OPS`), the operations inside the one function
+//! callgrind collects in (`--toggle-collect`), so the preparation is not counted. From
 //! 1 Ki to 16 Ki that figure may grow by at most [`MAX_GROWTH`]: O(1) stays flat (cache misses
 //! cost time, not instructions), O(log n) grows by about 1.4, O(n) by about 16. And the check
 //! can fail: a known O(n) mutant of each kata is measured the same way and must exceed it.
@@ -36,7 +36,12 @@ fn series(kata: &str) -> (&'static [&'static str], (&'static str, &'static str))
 fn instructions(exe: &Path, kata: &str, imp: &str, series: &str, size: usize, ops: u64) -> u64 {
     let events = std::env::temp_dir().join(format!("yardstick-{}.jsonl", std::process::id()));
     let out = Command::new("valgrind")
-        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .args([
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            "--collect-atstart=no",
+            "--toggle-collect=*kata_counted_ops*",
+        ])
         .arg(exe)
         .args(["--kata", kata, "--impl", imp, "--stage", "complexity"])
         .arg("--events")
@@ -60,11 +65,9 @@ fn instructions(exe: &Path, kata: &str, imp: &str, series: &str, size: usize, op
         .unwrap_or_else(|| panic!("cannot read the count in `{line}`"))
 }
 
-/// Instructions per operation of `series` at `size`, preparation cancelled out.
+/// Instructions per operation of `series` at `size`.
 fn per_op(exe: &Path, kata: &str, imp: &str, series: &str, size: usize, ops: u64) -> f64 {
-    let once = instructions(exe, kata, imp, series, size, ops);
-    let twice = instructions(exe, kata, imp, series, size, 2 * ops);
-    twice.saturating_sub(once) as f64 / ops as f64
+    instructions(exe, kata, imp, series, size, ops) as f64 / ops as f64
 }
 
 fn growth(exe: &Path, kata: &str, imp: &str, series: &str, ops: u64) -> (f64, f64, f64) {
