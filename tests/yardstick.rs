@@ -40,7 +40,7 @@ fn instructions(exe: &Path, kata: &str, imp: &str, series: &str, size: usize, op
             "--tool=callgrind",
             "--callgrind-out-file=/dev/null",
             "--collect-atstart=no",
-            "--toggle-collect=*kata_counted_ops*",
+            "--toggle-collect=kata_suites::measure::counted::kata_counted_ops",
         ])
         .arg(exe)
         .args(["--kata", kata, "--impl", imp, "--stage", "complexity"])

@@ -260,7 +260,7 @@ impl Count {
 
     /// Runs `ops` operations of `workload` (prepared by the caller at `size`) inside
     /// [`counted::kata_counted_ops`], after a warm-up of a quarter as many outside it: callgrind
-    /// started with `--toggle-collect=*kata_counted_ops*` counts the operations and nothing of
+    /// started with `--toggle-collect=kata_suites::measure::counted::kata_counted_ops` counts the operations and nothing of
     /// the preparation.
     pub fn run(&self, workload: &mut dyn Workload) {
         let warm = (self.ops / 4).max(1);

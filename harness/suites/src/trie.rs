@@ -1,7 +1,10 @@
 //! The graded suite of the `trie` kata.
 //!
 //! Written once against [`kata_core::trie`]'s traits, run against whichever [`TrieFamily`] the
-//! runner plugs in.
+//! runner plugs in. The four types are driven through one interface ([`subject::Subject`]), so
+//! that a scenario is written once and run on each; the suite's yardstick, a map of terms with a
+//! brute-force top k, is [`model`]; the vocabulary the quality stage and the benches share, and
+//! the term sets of the complexity stage, are in [`workloads`].
 
 use kata_core::catalogue::Stage;
 use kata_core::trie::{Autocomplete, CachedAutocomplete, ConcurrentAutocomplete};
@@ -12,8 +15,12 @@ pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
 pub mod concurrency;
 pub mod examples;
+pub mod model;
 pub mod properties;
 pub mod quality;
+pub mod subject;
+#[cfg(test)]
+mod tiny;
 pub mod workloads;
 
 /// The types one implementation of the kata provides.
