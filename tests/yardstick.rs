@@ -1,5 +1,7 @@
 //! The yardstick is checked too: each reference's own cost per operation must not grow with the
-//! size, measured in instructions.
+//! size, measured in instructions. (A counted complexity stage, which grades an implementation's
+//! own instruction counts against a growth class rather than against the reference, needs none:
+//! its series are skipped.)
 //!
 //! The complexity stage grades a learner's cost *relative to the reference's*, so a reference
 //! that slowed down as it grew (a linear scan slipped in) would pass its own complexity stage and
@@ -85,7 +87,12 @@ fn yardstick(kata_name: &str) {
     let exe = mutants_runner();
     let mut report = Vec::new();
     let (all, (mutant, slow_series)) = series(kata_name);
-    for name in all {
+    // A counted stage grades its own instruction counts against a class: no yardstick to check.
+    let counted = kata_suites::complexity_counted(kata_name).expect("a kata");
+    for name in all
+        .iter()
+        .filter(|s| !counted.iter().any(|c| c.name == **s))
+    {
         let (small, large, g) = growth(&exe, kata_name, "solution", name, 20_000);
         report.push(format!(
             "{kata_name} {name}: {small:.0} -> {large:.0} instructions/op ({g:.2}x)"
@@ -97,6 +104,21 @@ fn yardstick(kata_name: &str) {
              not O(1), and the complexity stage, which grades learners against it, would \
              let an O(n) learner pass"
         );
+    }
+    if counted.iter().any(|c| c.name == slow_series) {
+        // The counted stage's own verdict on this mutant is the proof that it is caught: it must
+        // be a mutant that stage rejects on that series (graded so by `mutants_rejected`, and
+        // with every core busy by `complexity_under_load`).
+        let m = kata_mutants::of(kata_name)
+            .and_then(|all| all.iter().find(|m| m.name == mutant))
+            .unwrap_or_else(|| panic!("{kata_name}: no mutant `{mutant}`"));
+        assert!(
+            m.rejected_by.contains(&"complexity") && m.slow_in == Some(slow_series),
+            "{kata_name}: `{mutant}` must be a complexity mutant slow in `{slow_series}`"
+        );
+        println!("{kata_name}: counted series `{slow_series}` grades `{mutant}` itself");
+        println!("{}", report.join("\n"));
+        return;
     }
     // The same measure must catch a known O(n) implementation.
     let imp = format!("mutant:{mutant}");

@@ -26,7 +26,8 @@ pub mod runner;
 
 /// Declares every kata's suite module, once, with its catalogue name, and derives from that one
 /// list what the tools look up by name: a kata's bench workloads and its complexity series. Each
-/// module provides `workloads::BENCH` (items with a `name`) and `COMPLEXITY_SERIES`.
+/// module provides `workloads::BENCH` (items with a `name`), `COMPLEXITY_SERIES` and
+/// `COMPLEXITY_COUNTED` (the counted series among them, empty for a timed stage).
 macro_rules! suites {
     ($($kata:literal => $module:ident),+ $(,)?) => {
         $(pub mod $module;)+
@@ -45,6 +46,15 @@ macro_rules! suites {
         pub fn complexity_series(kata: &str) -> Option<&'static [&'static str]> {
             match kata {
                 $($kata => Some($module::COMPLEXITY_SERIES),)+
+                _ => None,
+            }
+        }
+
+        /// The counted series of kata `kata`'s complexity stage ([`measure::counted`]): every
+        /// series of a counted stage, none of a timed one; `None` for a name that is not a kata.
+        pub fn complexity_counted(kata: &str) -> Option<&'static [measure::counted::Series]> {
+            match kata {
+                $($kata => Some($module::COMPLEXITY_COUNTED),)+
                 _ => None,
             }
         }

@@ -13,6 +13,7 @@ use crate::Ctx;
 
 pub mod complexity;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
+pub use complexity::COUNTED as COMPLEXITY_COUNTED;
 pub mod concurrency;
 pub mod examples;
 pub mod model;
