@@ -2,6 +2,12 @@
 //! thread on every core, each reference solution passes it and an O(n) mutant of each kata
 //! (from `tests/mutants`) fails it, on the slope measured (not by crashing or timing out).
 //!
+//! Where the stage counts instructions (`consistent-hashing`, `trie`: `measure::counted`), the
+//! same test shows more, with the cores as busy: an O(n) variant of a structure whose reference is
+//! O(log n) (a ring scanned linearly against the binary-searched one) fails on the class fitted
+//! to its counts; and `counting_tells_log_n_from_1_with_every_core_busy` fails an O(log n)
+//! variant where O(1) is expected, which no timing can do on this machine.
+//!
 //! The runners are built before the load starts; the slopes are printed (`cargo test --test
 //! complexity_under_load -- --include-ignored --nocapture` shows them). The same grades on the
 //! machine as it is are the references' in `solutions_pass` and the mutants' in
@@ -141,19 +147,64 @@ fn grade(
         .filter(|m| m["passed"] == false)
         .collect();
     assert!(!failed.is_empty(), "no measurement failed: {st}");
+    let counted = kata_suites::complexity_counted(kata_name)
+        .expect("a kata")
+        .iter()
+        .any(|c| only_series(env).is_none_or(|s| s == c.name));
+    let verdict = if counted {
+        "instructions per operation grow as"
+    } else {
+        "relative log-log slope"
+    };
     for m in failed {
-        assert_mentions(
-            m["name"].as_str().expect("name"),
-            &["relative log-log slope"],
-        );
+        assert_mentions(m["name"].as_str().expect("name"), &[verdict]);
     }
     measurements.len()
+}
+
+/// The series `env` narrows a mutant's grade to, if any.
+fn only_series<'a>(env: &[(&str, &'a str)]) -> Option<&'a str> {
+    env.iter()
+        .find(|(k, _)| *k == kata_suites::runner::SERIES_ENV)
+        .map(|(_, v)| *v)
 }
 
 each_kata!(
     #[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
     fn the_complexity_stage_separates_o1_from_on_with_every_core_busy => separates
 );
+
+/// Counting tells O(log n) from O(1) with every core busy: the `consistent-hashing` Maglev
+/// router that answers by a binary search over a ring (O(log n)) fails the `maglev` series, which
+/// expects the table's O(1), where the reference passes it (graded on every series in
+/// [`separates`]).
+#[test]
+#[ignore = "heavy proof, run by CI: cargo test -- --include-ignored"]
+fn counting_tells_log_n_from_1_with_every_core_busy() {
+    let (kata_name, name, series) = ("consistent-hashing", "maglev-ring-search", "maglev");
+    let expected = kata_suites::complexity_counted(kata_name)
+        .expect("a kata")
+        .iter()
+        .find(|s| s.name == series)
+        .map(|s| s.expected);
+    assert_eq!(
+        expected,
+        Some(kata_suites::measure::counted::Class::Constant),
+        "the `{series}` series expects O(1)"
+    );
+    assert!(
+        complexity_mutants(kata_name).iter().any(|m| m.name == name),
+        "{kata_name}: `{name}` is not a mutant the complexity stage rejects"
+    );
+    let mutant = format!("--mutant={name}");
+    let build = kata(&["check", kata_name, &mutant, "--stage", "examples"]);
+    assert_ne!(build.code, 2, "{}", build.all());
+    let _one_load = common::lock("load");
+    let _load = Load::start();
+    let only = [(kata_suites::runner::SERIES_ENV, series)];
+    let measured = grade(kata_name, &mutant, false, "with every core busy", &only);
+    assert_eq!(measured, 1, "{kata_name} {mutant}: one series graded");
+}
 
 fn separates(kata_name: &str) {
     // Builds the runners (a cheap stage) before the load starts: the load is for the measuring.
