@@ -116,7 +116,7 @@ pub enum MembershipError {
         /// The node that can be removed: the last one added.
         last: NodeId,
     },
-    /// A Maglev router with as many nodes as its table has slots: a node would own no slot.
+    /// A Maglev router whose table already has one node per slot: one more would own no slot.
     TableFull {
         /// The table size.
         table_size: u64,
@@ -148,8 +148,8 @@ impl fmt::Display for MembershipError {
             ),
             MembershipError::TableFull { table_size } => write!(
                 f,
-                "a Maglev table of {table_size} slots holds fewer nodes than that: build it with \
-                 a larger prime (about 100 slots per node)"
+                "a Maglev table of {table_size} slots holds at most {table_size} nodes, one slot \
+                 each: build it with a larger prime (about 100 slots per node)"
             ),
         }
     }
