@@ -22,27 +22,27 @@ crate::mutants! {
         mistake: "every item leaves one interval after the later of now and the item before it, \
                    so an item offered to an idle bucket waits an interval instead of leaving at \
                    once",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "counts-unpolled" => SeqFamily<Bug<COUNTS_UNPOLLED>, R> {
         mistake: "the level is the number of items not yet polled: an item whose instant has \
                    come still takes a place until the consumer polls it",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "truncated-interval" => SeqFamily<Bug<TRUNCATED_INTERVAL>, R> {
         mistake: "the interval is period / tokens in whole nanoseconds, rounded down: at 3 per \
                    second every departure comes a third of a nanosecond early and the error adds \
                    up; at 3 per nanosecond the interval is 0",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [quality],
     }
     "f64-seconds" => SeqFamily<F64, R> {
         mistake: "time kept in f64 seconds (Duration::as_secs_f64): each departure is the one \
                    before plus an inexact interval, so the schedule drifts, and far along the \
                    clock whole nanoseconds are lost",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "floor-retry" => SeqFamily<Bug<FLOOR_RETRY>, R> {
@@ -54,12 +54,12 @@ crate::mutants! {
     "early-poll" => SeqFamily<Bug<EARLY_POLL>, R> {
         mistake: "poll tests `departure <= now + 1`: an item comes out a nanosecond before its \
                    instant",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "holds-back" => SeqFamily<Bug<HOLDS_BACK>, R> {
         mistake: "poll tests `departure < now`: an item whose instant is now is held back",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "trusts-the-clock" => SeqFamily<Bug<TRUSTS_THE_CLOCK>, R> {
@@ -74,26 +74,26 @@ crate::mutants! {
     "saturating-departure" => SeqFamily<Bug<SATURATING_DEPARTURE>, R> {
         mistake: "a departure past u64::MAX ns is clamped to u64::MAX and the item accepted, \
                    instead of being refused as Full",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "meter" => SeqFamily<Bug<METER>, R> {
         mistake: "the leaky bucket as a meter: offers are admitted by the right rule, but an \
                    admitted item leaves at once, so a burst goes straight through (a policer, \
                    not a shaper)",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples, quality],
         passes: [],
     }
     "inverted-rate" => SeqFamily<Bug<INVERTED_RATE>, R> {
         mistake: "the interval is period × tokens instead of period / tokens: right at 1 per \
                    period, 100 times too slow at 10 per second",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples, quality],
         passes: [],
     }
     "concurrent-floor-retry" => ConcFamily<LockedBug<FLOOR_RETRY>, R> {
         mistake: "the thread-safe bucket, a textbook bucket behind a mutex, rounds retry_after \
                    down to the nanosecond, so a client that waits as told is refused again",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "split-offer" => ConcFamily<SplitOffer, R> {

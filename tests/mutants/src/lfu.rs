@@ -21,35 +21,35 @@ crate::mutants! {
     }
     "mru-ties" => Family<VecLfu<MRU_TIES>, R> {
         mistake: "among equal counts, the most recently used goes",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "get-not-counted" => Family<VecLfu<GET_NOT_COUNTED>, R> {
         mistake: "get returns the value but does not add 1 to the count",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "put-resets-count" => Family<VecLfu<PUT_RESETS_COUNT>, R> {
         mistake: "put of a present key starts its count again at 1",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "remembers-removed" => Family<VecLfu<REMEMBERS_REMOVED>, R> {
         mistake: "counts kept in a map of their own that remove forgets to clean: a removed key \
                    that comes back resumes its old count",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "evicts-newcomer" => Family<VecLfu<EVICTS_NEWCOMER>, R> {
         mistake: "put inserts first and evicts after, so the newcomer (count 1) is its own \
                    victim whenever every other entry has been used again",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "stale-min" => Family<LazyLfu<STALE_MIN>, R> {
         mistake: "min_freq is not reset to 1 when a new key goes in, so the victim is taken \
                    from a higher count while entries of count 1 are held",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "swap-remove" => Family<VecLfu<SWAP_REMOVE>, R> {
@@ -117,7 +117,7 @@ crate::mutants! {
     "one-short" => ForgetfulFamily<OneShort, R> {
         mistake: "the cache that forgets holds one entry fewer than its capacity, so it evicts \
                    while a slot is still free",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "check-then-act" => ShardedFamily<CHECK_THEN_ACT, R> {
@@ -151,7 +151,7 @@ crate::mutants! {
     }
     "lopsided-shards" => ShardedFamily<LOPSIDED, R> {
         mistake: "every key goes to shard 0, so the cache uses 1/shards of its capacity",
-        rejected_by: [examples, quality],
+        rejected_by: [examples],
         passes: [properties, concurrency],
     }
 }

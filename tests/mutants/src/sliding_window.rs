@@ -24,36 +24,36 @@ crate::mutants! {
     "log-inclusive" => WithLog<DequeLog<INCLUSIVE>, R> {
         mistake: "the sliding log's window is [t - W, t], both ends in: a request made exactly \
                    W before still counts, so its slot frees one nanosecond late",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "counts-refused" => WithCounter<BadCounter<COUNTS_REFUSED>, R> {
         mistake: "the sliding counter adds the request to the current window's count before \
                    deciding, and does not take it back when it refuses: refused requests count",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples, quality],
         passes: [],
     }
     "prev-full" => WithCounter<BadCounter<PREV_FULL>, R> {
         mistake: "the sliding counter weighs the previous window in full (prev + curr < limit), \
                    not by how much of it the sliding window still covers",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "stale-prev" => WithCounter<BadCounter<STALE_PREV>, R> {
         mistake: "when the sliding counter moves to a new window, the old current count becomes \
                    the previous one even when whole windows were skipped in between",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "first-aligned" => WithFixed<BadFixed<FIRST_ALIGNED>, R> {
         mistake: "the fixed windows start at the first request instead of at time 0",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "fixed-rewinds" => WithFixed<BadFixed<REWINDS>, R> {
         mistake: "the fixed window resets its count whenever now falls in another window, also \
                    an earlier one: a clock that steps back starts a fresh count there",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "backward-panic" => WithCounter<BadCounter<BACKWARD_PANIC>, R> {
@@ -71,7 +71,7 @@ crate::mutants! {
     }
     "never-forgets" => KeyedFamily<NEVER_FORGETS, R> {
         mistake: "the keyed limiter never forgets a key: memory grows with every key ever seen",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples],
         passes: [],
     }
     "take-decide-put" => KeyedFamily<TAKE_DECIDE_PUT, R> {

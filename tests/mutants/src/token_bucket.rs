@@ -16,12 +16,12 @@ crate::mutants! {
     kata "token-bucket", suite token_bucket, reference R: TokenBucketFamily;
     "uncapped" => SeqFamily<UNCAPPED, R> {
         mistake: "tokens keep accumulating past the capacity",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples, quality],
         passes: [],
     }
     "truncating-refill" => SeqFamily<TRUNCATING, R> {
         mistake: "each refill adds whole tokens only and drops the fraction",
-        rejected_by: [examples, properties, quality],
+        rejected_by: [examples, quality],
         passes: [],
     }
     "floor-retry" => SeqFamily<FLOOR_RETRY, R> {
@@ -65,7 +65,7 @@ crate::mutants! {
     "atomic-floor-retry" => AtomicFamily<FloorRetry, R> {
         mistake: "the atomic bucket rounds its retry hint down, so a client that waits as told \
                    is refused again",
-        rejected_by: [examples, properties],
+        rejected_by: [examples],
         passes: [],
     }
     "locked" => AtomicFamily<Locked, R> {
