@@ -27,7 +27,8 @@
 //!   changes.
 //!
 //! **Weights**: a node added with weight `w` takes about `w` times the keys of a node of weight 1
-//! (the ring gives it `w·v` points; rendezvous scales its score; modulo lists it `w` times).
+//! (the ring gives it `w·v` points; rendezvous ranks nodes by `−w / ln u`, `u` the node's hash
+//! of the key scaled into (0, 1]; modulo lists it `w` times).
 //! Jump and Maglev here take weight 1 only ([`MembershipError::WeightsUnsupported`]).
 //!
 //! **Hashing** is the implementation's choice, but it must be deterministic (the same router

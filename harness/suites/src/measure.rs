@@ -267,6 +267,7 @@ impl Count {
         for i in 0..warm {
             workload.op(black_box(i));
         }
+        crate::heap::reserve_arena();
         counted::kata_counted_ops(workload, warm, self.ops);
     }
 
