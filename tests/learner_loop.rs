@@ -211,8 +211,8 @@ fn reset_backs_up_the_learners_work_then_restores_the_stub() {
         &[
             "Backed up katas/lru/",
             "to .kata-backups/lru/",
-            "Restored your files in katas/lru/ (src/, Cargo.toml) to the stub as shipped in \
-             commit",
+            "Restored your files in katas/lru/ (src/, tests/, Cargo.toml) to the stub as shipped \
+             in commit",
             "1 removed",
         ],
     );

@@ -86,7 +86,7 @@ Hints are in katas/<kata>/HINTS.md; the levels you have seen are kept in kata-pr
     /// .kata-backups/<kata>/<timestamp>/; clears the kata's passed stages (not the hints seen).
     #[command(
         after_help = "Examples:\n  cargo kata reset lru\n  cargo kata reset token-bucket --from 4ab8038\n\n\
-Your files (src/, Cargo.toml, anything you added) are restored as of the newest commit whose\n\
+Your files (src/, tests/, Cargo.toml, anything you added) are restored as of the newest commit whose\n\
 src/lib.rs is still all todo!()s, so it works after you commit your own work; the kata's\n\
 README.md and HINTS.md are never rolled back. A deleted kata folder is restored too."
     )]

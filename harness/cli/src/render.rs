@@ -552,8 +552,18 @@ pub fn list(ws: &Workspace) {
     list_to(ws, &Out::new(false));
 }
 
-/// The column of kata names in `cargo kata list` and `cargo kata`.
-pub const NAME_WIDTH: usize = 14;
+/// The column of kata names in `cargo kata list` and `cargo kata`: the longest name.
+pub const NAME_WIDTH: usize = {
+    let mut widest = 0;
+    let mut i = 0;
+    while i < KATAS.len() {
+        if KATAS[i].name.len() > widest {
+            widest = KATAS[i].name.len();
+        }
+        i += 1;
+    }
+    widest
+};
 
 fn list_to(ws: &Workspace, out: &Out) {
     out.line(&out.paint(BOLD, "System-design katas"));

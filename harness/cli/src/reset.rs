@@ -475,8 +475,8 @@ pub fn run(ws: &Workspace, kata: &'static Kata, from: Option<&str>) -> Result<()
     remove_empty_dirs(&dir);
     let short = pristine.commit.get(..10).unwrap_or(&pristine.commit);
     out.line(&format!(
-        "Restored your files in {rel_dir} (src/, Cargo.toml) to the stub as shipped in commit \
-         {short} ({}): {written} file{} restored, {same} already as shipped, {} removed.",
+        "Restored your files in {rel_dir} (src/, tests/, Cargo.toml) to the stub as shipped in \
+         commit {short} ({}): {written} file{} restored, {same} already as shipped, {} removed.",
         pristine.date,
         if written == 1 { "" } else { "s" },
         present.len()
@@ -529,8 +529,8 @@ fn remove_empty_dirs(dir: &Path) {
 pub struct ResetArgs {
     /// The kata to reset (see `cargo kata list`).
     pub kata: String,
-    /// Restore your files in `katas/<kata>/` (src/, Cargo.toml) as of this commit instead of
-    /// the newest stub-shaped one; the kata's README.md and HINTS.md are never rolled back.
+    /// Restore your files in `katas/<kata>/` (src/, tests/, Cargo.toml) as of this commit
+    /// instead of the newest stub-shaped one; the kata's README.md and HINTS.md are never rolled back.
     #[arg(long, value_name = "COMMIT")]
     pub from: Option<String>,
 }
