@@ -56,6 +56,7 @@ use std::any::Any;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -161,11 +162,11 @@ impl Clock {
 pub const REBUILD_EVERY_ROUND: bool = true;
 
 /// Operations whose instructions are counted per contender and workload, after
-/// [`COUNT_WARMUP`] uncounted ones.
+/// [`COUNT_WARMUP`] uncounted ones; fewer for a subject that asks ([`Subject::count_ops`]).
 pub const COUNT_OPS: u64 = 1 << 15;
 
-/// Operations run before counting starts.
-pub const COUNT_WARMUP: u64 = 1 << 12;
+/// Operations run before counting starts: an eighth of the operations counted.
+pub const COUNT_WARMUP: u64 = COUNT_OPS / 8;
 
 impl Args {
     /// Parses `--out FILE [--quick] [--workload NAME]... [--seed N] [--rounds N] [--selftest]
@@ -280,6 +281,39 @@ pub trait Subject {
         let t = thread_time();
         self.steps(ops);
         thread_time().saturating_sub(t)
+    }
+
+    /// Whether this contender sits the workload out ([`SitOut`]): it is neither timed nor
+    /// counted there, and the workload's table leaves it out.
+    fn sits_out(&self) -> bool {
+        false
+    }
+
+    /// How many operations the counting child counts ([`count`]): [`COUNT_OPS`], or fewer for
+    /// operations that take tens of microseconds (a thousand lookups, a search of a subtree of
+    /// thousands of nodes), so that counting them under callgrind takes seconds, not minutes.
+    fn count_ops(&self) -> u64 {
+        COUNT_OPS
+    }
+
+    /// How long a batch of this subject is sized to take: `None` for its clock's
+    /// ([`Clock::batch`]), or longer for operations of a millisecond whose costs differ widely
+    /// (a search of a trie's subtree under a one-byte prefix or a three-byte one), so that a
+    /// batch holds tens of them and one more or one fewer does not make another workload of it.
+    fn batch_time(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// The subject of a peer that has no type for a workload (a build-once trie on an insert
+/// workload, a jump hash on a ring's): it sits the workload out ([`Subject::sits_out`]).
+pub struct SitOut;
+
+impl Subject for SitOut {
+    fn steps(&mut self, _: u64) {}
+
+    fn sits_out(&self) -> bool {
+        true
     }
 }
 
@@ -407,6 +441,14 @@ impl Subject for OneAndAHalf {
     fn timed_steps(&mut self, ops: u64) -> Duration {
         self.0.timed_steps(ops + ops / 2)
     }
+
+    fn count_ops(&self) -> u64 {
+        self.0.count_ops()
+    }
+
+    fn batch_time(&self) -> Option<Duration> {
+        self.0.batch_time()
+    }
 }
 
 /// The name of the self-test's second reference.
@@ -444,9 +486,11 @@ pub fn run(kata: KataBench) -> ! {
             name: spec.name.to_owned(),
             summary: spec.summary.to_owned(),
             clock,
+            // A contender that sat the workload out has no rounds, and no row.
             timings: entrants
                 .iter()
                 .zip(rounds_ns)
+                .filter(|(_, rounds_ns)| !rounds_ns.is_empty())
                 .map(|(e, rounds_ns)| Timing {
                     contender: e.contender.name.clone(),
                     rounds_ns,
@@ -624,7 +668,8 @@ fn race_child(kata: &KataBench, args: &Args, entrants: &[Entrant], part: u64) ->
     let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
     let mut order = SplitMix64::new(args.seed ^ 0x0D0E_0D0E ^ part.wrapping_mul(0x9E37_79B9));
     let rounds = args.rounds.unwrap_or(QUICK_ROUNDS);
-    let rounds_ns = race(spec, &prepared, entrants, rounds, &mut order);
+    let first_round = part * rounds as u64;
+    let rounds_ns = race(spec, &prepared, entrants, rounds, first_round, &mut order);
     let part = RacePart {
         clock: prepared.clock.describe().to_owned(),
         rounds_ns,
@@ -663,13 +708,21 @@ fn race(
     prepared: &Prepared,
     entrants: &[Entrant],
     rounds: usize,
+    first_round: u64,
     order: &mut SplitMix64,
 ) -> Vec<Vec<f64>> {
     let mut lanes: Vec<Lane> = entrants
         .iter()
         .map(|e| {
             let mut subject = e.make(spec, &prepared.plan);
-            let batch = calibrate(&mut *subject, prepared.clock.batch());
+            if subject.sits_out() {
+                // No batch: never timed, no rounds.
+                return Lane { subject, batch: 0 };
+            }
+            let time = subject
+                .batch_time()
+                .unwrap_or_else(|| prepared.clock.batch());
+            let batch = calibrate(&mut *subject, time);
             for _ in 0..2 {
                 subject.steps(batch);
             }
@@ -679,12 +732,16 @@ fn race(
     let mut ns: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); entrants.len()];
     let mut turn: Vec<usize> = (0..entrants.len()).collect();
     for round in 0..rounds {
+        ROUND.store(first_round + round as u64 + 1, Ordering::Relaxed);
         // Fisher-Yates, from the seeded generator.
         for i in (1..turn.len()).rev() {
             turn.swap(i, order.below(i as u64 + 1) as usize);
         }
         for &i in &turn {
             let lane = &mut lanes[i];
+            if lane.batch == 0 {
+                continue;
+            }
             if REBUILD_EVERY_ROUND {
                 lane.subject = entrants[i].make(spec, &prepared.plan);
             }
@@ -694,7 +751,23 @@ fn race(
         }
         progress(&format!("round\t{}\t{}\t{rounds}", spec.name, round + 1));
     }
+    ROUND.store(0, Ordering::Relaxed);
     ns
+}
+
+/// The round [`race`] is running: see [`round`].
+static ROUND: AtomicU64 = AtomicU64::new(0);
+
+/// The number of the round being run: rounds are numbered from 1 across the processes of a race
+/// (process `p`'s follow process `p − 1`'s); 0 outside the rounds (calibration, the counting
+/// child). A subject made for a round can start where the round says, so that every contender
+/// of the round is asked the same questions. That matters for a workload whose operations
+/// differ in cost (a top-k query over a one-byte prefix searches a thousand times more of a trie
+/// than one over three bytes; an insert into a trie just begun makes more nodes than one into a
+/// trie almost full): a batch of a few of them, or a batch taken at another place of a build,
+/// is another workload for each contender unless they all start at one place.
+pub fn round() -> u64 {
+    ROUND.load(Ordering::Relaxed)
 }
 
 /// Hands one entrant to criterion on one workload, for its report.
@@ -725,11 +798,12 @@ pub fn kata_bench_counted_ops(subject: &mut dyn Subject, ops: u64) {
     subject.steps(std::hint::black_box(ops));
 }
 
-/// The child's side of [`count`]: runs [`COUNT_OPS`] operations of every entrant on every
-/// countable workload asked for, each inside [`kata_bench_counted_ops`], and writes the order of
-/// the calls to `--out`.
+/// The child's side of [`count`]: runs [`COUNT_OPS`] operations (or the subject's
+/// [`Subject::count_ops`]) of every entrant on every countable workload asked for, each inside
+/// [`kata_bench_counted_ops`], and writes the order of the calls, with the operations of each, to
+/// `--out`.
 fn count_child(kata: &KataBench, args: &Args, entrants: &[Entrant]) -> ! {
-    let mut calls: Vec<(String, String)> = Vec::new();
+    let mut calls: Vec<(String, String, u64)> = Vec::new();
     for spec in kata.workloads.iter().filter(|s| args.wants(s.name)) {
         let prepared = (kata.prepare)(spec, args.seed).unwrap_or_else(|e| fail(&e));
         if !prepared.countable {
@@ -737,9 +811,13 @@ fn count_child(kata: &KataBench, args: &Args, entrants: &[Entrant]) -> ! {
         }
         for e in entrants {
             let mut subject = e.make(spec, &prepared.plan);
-            subject.steps(COUNT_WARMUP);
-            kata_bench_counted_ops(&mut *subject, COUNT_OPS);
-            calls.push((spec.name.to_owned(), e.contender.name.clone()));
+            if subject.sits_out() {
+                continue;
+            }
+            let ops = subject.count_ops().max(8);
+            subject.steps(ops / 8);
+            kata_bench_counted_ops(&mut *subject, ops);
+            calls.push((spec.name.to_owned(), e.contender.name.clone(), ops));
         }
     }
     let json = serde_json::to_string(&calls).expect("serialisable");
@@ -809,7 +887,7 @@ fn count_with(valgrind: &str, args: &Args, summary: &Summary) -> Result<Vec<Coun
             tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
         ));
     }
-    let calls: Vec<(String, String)> = std::fs::read(&order)
+    let calls: Vec<(String, String, u64)> = std::fs::read(&order)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or("not counted: the counting run wrote no order of calls")?;
@@ -824,10 +902,10 @@ fn count_with(valgrind: &str, args: &Args, summary: &Summary) -> Result<Vec<Coun
     Ok(calls
         .into_iter()
         .zip(dumps)
-        .map(|((workload, contender), total)| Counted {
+        .map(|((workload, contender, ops), total)| Counted {
             workload,
             contender,
-            per_op: total as f64 / COUNT_OPS as f64,
+            per_op: total as f64 / ops as f64,
         })
         .collect())
 }
@@ -1037,5 +1115,59 @@ mod tests {
             took > BATCH / 4 && took < BATCH * 4,
             "{batch} ops took {took:?}"
         );
+    }
+
+    /// A subject that spins, made in the round it holds.
+    struct Made(u64);
+
+    /// The rounds [`make_spin`] was called in.
+    static MADE_IN: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+
+    impl Subject for Made {
+        fn steps(&mut self, ops: u64) {
+            let mut x = self.0;
+            for _ in 0..ops * 20 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+        }
+    }
+
+    fn make_spin(_: &Spec, _: &Plan) -> Box<dyn Subject> {
+        MADE_IN.lock().expect("not poisoned").push(round());
+        Box::new(Made(round()))
+    }
+
+    fn make_sit_out(_: &Spec, _: &Plan) -> Box<dyn Subject> {
+        Box::new(SitOut)
+    }
+
+    #[test]
+    fn a_contender_that_sits_out_has_no_rounds_and_rounds_are_numbered_across_processes() {
+        let entrant = |name: &str, make: Make| Entrant {
+            contender: Contender {
+                name: name.into(),
+                ..reference()
+            },
+            build: Build::One(make),
+        };
+        let entrants = [entrant("spins", make_spin), entrant("sits", make_sit_out)];
+        let prepared = Prepared {
+            plan: Arc::new(()),
+            clock: Clock::ThreadCpu,
+            countable: true,
+        };
+        let spec = Spec {
+            name: "w",
+            summary: "",
+        };
+        let ns = race(&spec, &prepared, &entrants, 3, 3, &mut SplitMix64::new(1));
+        assert_eq!(ns[0].len(), 3, "one batch per round");
+        assert!(ns[1].is_empty(), "never timed");
+        assert_eq!(round(), 0, "outside the rounds");
+        // Calibrated outside the rounds, then made again in each: the rounds of the second of
+        // a race's processes of three rounds each are 4, 5 and 6.
+        assert_eq!(*MADE_IN.lock().expect("not poisoned"), [0, 4, 5, 6]);
+        assert_eq!(make_spin(&spec, &prepared.plan).count_ops(), COUNT_OPS);
+        assert!(SitOut.sits_out() && !Made(0).sits_out());
     }
 }

@@ -13,6 +13,7 @@ use std::panic;
 use kata_core::catalogue::Stage;
 use kata_suites::bloom_filter::BloomFilterFamily;
 use kata_suites::check::install_panic_hook;
+use kata_suites::consistent_hashing::ConsistentHashingFamily;
 use kata_suites::count_min_sketch::CountMinSketchFamily;
 use kata_suites::leaky_bucket::LeakyBucketFamily;
 use kata_suites::lfu::LfuFamily;
@@ -20,6 +21,7 @@ use kata_suites::lru::LruFamily;
 use kata_suites::report::{Event, Reporter};
 use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
+use kata_suites::trie::TrieFamily;
 use kata_suites::Ctx;
 
 /// The stages a peer is graded on, in order.
@@ -145,6 +147,25 @@ pub fn grade_count_min_sketch<F: CountMinSketchFamily, R: CountMinSketchFamily>(
 ) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(count_min_sketch, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `consistent-hashing` family `F` (with `R` as the reference the suite compares
+/// against).
+pub fn grade_consistent_hashing<F: ConsistentHashingFamily, R: ConsistentHashingFamily>(
+    seed: u64,
+) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(consistent_hashing, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `trie` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_trie<F: TrieFamily, R: TrieFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(trie, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

@@ -906,3 +906,462 @@ fn streaming_algorithms_top_counts_with_its_own_sketch() {
     // The sketch it was given counted nothing: Top counts with its own.
     assert_eq!(top.sketch().total(), 0);
 }
+
+// ---- consistent-hashing ----
+
+/// The keys the consistent-hashing adapters are probed with.
+fn ch_keys(n: u32) -> Vec<Vec<u8>> {
+    (0..n).map(|i| format!("key-{i}").into_bytes()).collect()
+}
+
+/// What every router adapter must do with its crate: the kata's membership errors in the kata's
+/// order (weights refused where the crate has none), the router unchanged after one, answers
+/// from the members only, members ascending, and only the keys of a node that leaves move.
+fn router_mapping<R: kata_core::consistent_hashing::Router>(name: &str, weighted: bool) {
+    use kata_core::consistent_hashing::{MembershipError, MAX_WEIGHT};
+
+    let mut r = R::new();
+    assert!(r.is_empty() && r.node_for(b"k").is_none(), "{name}: empty");
+    assert!(r.nodes_for(b"k", 3).is_empty(), "{name}: no replicas");
+    assert_eq!(r.add(1, 0), Err(MembershipError::ZeroWeight), "{name}");
+    assert_eq!(
+        r.add(1, MAX_WEIGHT + 1),
+        Err(MembershipError::WeightTooLarge(MAX_WEIGHT + 1)),
+        "{name}"
+    );
+    if !weighted {
+        assert_eq!(r.add(1, 2), Err(MembershipError::WeightsUnsupported));
+    }
+    assert!(r.is_empty(), "{name}: unchanged after refusals");
+    for node in [3, 7, 5] {
+        r.add(node, 1).expect("a new node");
+    }
+    assert_eq!(r.add(3, 1), Err(MembershipError::AlreadyMember(3)));
+    assert_eq!(r.remove(4), Err(MembershipError::NotMember(4)));
+    assert_eq!((r.members(), r.len()), (vec![3, 5, 7], 3), "{name}");
+    let keys = ch_keys(3_000);
+    let before: Vec<u32> = keys
+        .iter()
+        .map(|k| r.node_for(k).expect("a node"))
+        .collect();
+    for node in [3, 5, 7] {
+        let share = before.iter().filter(|&&n| n == node).count();
+        assert!(
+            (700..1_300).contains(&share),
+            "{name}: node {node} has {share} of 3 000 keys"
+        );
+    }
+    assert!(keys
+        .iter()
+        .all(|k| r.nodes_for(k, 1) == [r.node_for(k).expect("a node")]));
+    assert!(keys.iter().all(|k| r.nodes_for(k, 0).is_empty()));
+    r.remove(5).expect("the last node added");
+    for (k, &was) in keys.iter().zip(&before) {
+        let now = r.node_for(k).expect("a node");
+        assert!(now == 3 || now == 7, "{name}: {now} is not a member");
+        if was != 5 {
+            assert_eq!(now, was, "{name}: a key of {was} moved when 5 left");
+        }
+    }
+}
+
+#[test]
+fn hashring_adds_a_point_per_virtual_node_and_its_replicas_are_ring_entries() {
+    use kata_core::consistent_hashing::{ConfigError, RingRouter, Router, MAX_VNODES};
+    use kata_peers::consistent_hashing::HashRingRouter;
+
+    router_mapping::<HashRingRouter>("hashring", true);
+    assert_eq!(
+        HashRingRouter::with_vnodes(0).err(),
+        Some(ConfigError::ZeroVnodes)
+    );
+    assert_eq!(
+        HashRingRouter::with_vnodes(MAX_VNODES + 1).err(),
+        Some(ConfigError::TooManyVnodes)
+    );
+    let mut r = HashRingRouter::with_vnodes(10).expect("valid");
+    r.add(1, 1).expect("new");
+    r.add(2, 3).expect("new");
+    assert_eq!((r.vnodes(), r.points()), (10, 40));
+    let keys = ch_keys(20_000);
+    let heavy = keys.iter().filter(|k| r.node_for(k) == Some(2)).count();
+    assert!(
+        (13_000..17_000).contains(&heavy),
+        "weight 3 of 4: {heavy} of 20 000"
+    );
+    r.remove(2).expect("a member");
+    assert_eq!(r.points(), 10);
+    // With two nodes, three replicas are three ring entries: one node twice.
+    r.add(2, 1).expect("new");
+    let replicas = r.nodes_for(b"key-0", 3);
+    assert_eq!(replicas.len(), 3);
+    assert!(replicas.contains(&1) || replicas.contains(&2));
+    let repeated = keys
+        .iter()
+        .take(100)
+        .filter(|k| {
+            let two = r.nodes_for(k, 2);
+            two[0] == two[1]
+        })
+        .count();
+    assert!(repeated > 20, "{repeated} of 100 keys have one node twice");
+}
+
+#[test]
+fn jumphash_refuses_weights_and_any_removal_but_the_last() {
+    use kata_core::consistent_hashing::{MembershipError, Router};
+    use kata_peers::consistent_hashing::JumpHashRouter;
+
+    router_mapping::<JumpHashRouter>("jumphash", false);
+    let mut r = JumpHashRouter::new();
+    for node in [10, 20, 30] {
+        r.add(node, 1).expect("new");
+    }
+    let keys = ch_keys(3_000);
+    let before: Vec<_> = keys.iter().map(|k| r.node_for(k)).collect();
+    assert_eq!(
+        r.remove(20),
+        Err(MembershipError::NotLast { node: 20, last: 30 })
+    );
+    assert_eq!(r.members(), [10, 20, 30]);
+    assert!(keys.iter().zip(&before).all(|(k, &b)| r.node_for(k) == b));
+    // A new bucket takes keys only: each key stays or moves to it.
+    r.add(40, 1).expect("new");
+    for (k, &b) in keys.iter().zip(&before) {
+        let now = r.node_for(k);
+        assert!(now == b || now == Some(40));
+    }
+    // No replicas: one node, whatever n.
+    assert_eq!(r.nodes_for(b"key-1", 4).len(), 1);
+}
+
+#[test]
+fn hrw_hash_weighs_by_capacity_and_its_replicas_are_the_highest_scores() {
+    use kata_core::consistent_hashing::Router;
+    use kata_peers::consistent_hashing::HrwRouter;
+
+    router_mapping::<HrwRouter>("hrw-hash", true);
+    let mut r = HrwRouter::new();
+    for (node, weight) in [(1, 1), (2, 3), (3, 1), (4, 1)] {
+        r.add(node, weight).expect("new");
+    }
+    let keys = ch_keys(30_000);
+    let heavy = keys.iter().filter(|k| r.node_for(k) == Some(2)).count();
+    assert!(
+        (13_500..16_500).contains(&heavy),
+        "weight 3 of 6: {heavy} of 30 000"
+    );
+    for k in keys.iter().take(200) {
+        let all = r.nodes_for(k, 4);
+        let mut distinct = all.clone();
+        distinct.sort_unstable();
+        assert_eq!(distinct, [1, 2, 3, 4]);
+        assert_eq!(r.nodes_for(k, 2), all[..2]);
+    }
+    // Rebuilt on a change, it places every other key as before.
+    let before: Vec<_> = keys.iter().map(|k| r.nodes_for(k, 2)).collect();
+    r.add(5, 1).expect("new");
+    for (k, b) in keys.iter().zip(&before) {
+        let now = r.node_for(k).expect("a node");
+        assert!(now == b[0] || now == 5);
+    }
+}
+
+#[test]
+fn maglev_checks_the_table_size_and_refuses_a_node_with_no_slot() {
+    use kata_core::consistent_hashing::{
+        ConfigError, MaglevRouter, MembershipError, Router, DEFAULT_TABLE_SIZE, MAX_TABLE_SIZE,
+    };
+    use kata_peers::consistent_hashing::maglev::is_prime;
+    use kata_peers::consistent_hashing::MaglevCrate;
+
+    router_mapping::<MaglevCrate>("maglev", false);
+    assert_eq!(MaglevCrate::new().table_size(), DEFAULT_TABLE_SIZE);
+    let size = |m| MaglevCrate::with_table_size(m).map(|r| r.table_size());
+    assert_eq!(size(0), Err(ConfigError::TableSizeOutOfRange(0)));
+    assert_eq!(size(1), Err(ConfigError::TableSizeOutOfRange(1)));
+    assert_eq!(
+        size(MAX_TABLE_SIZE + 2),
+        Err(ConfigError::TableSizeOutOfRange(MAX_TABLE_SIZE + 2))
+    );
+    assert_eq!(size(100), Err(ConfigError::TableSizeNotPrime(100)));
+    assert_eq!(size(65_536), Err(ConfigError::TableSizeNotPrime(65_536)));
+    assert_eq!((size(7), size(2)), (Ok(7), Ok(2)));
+    assert!(is_prime(MAX_TABLE_SIZE) && !is_prime(MAX_TABLE_SIZE - 2));
+    let mut r = MaglevCrate::with_table_size(7).expect("a prime");
+    for node in 0..7 {
+        r.add(node, 1).expect("a slot left");
+    }
+    assert_eq!(
+        r.add(7, 1),
+        Err(MembershipError::TableFull { table_size: 7 })
+    );
+    assert_eq!(r.len(), 7);
+    // Seven nodes in seven slots: one slot each.
+    let keys = ch_keys(7_000);
+    let mut owners: Vec<_> = keys.iter().filter_map(|k| r.node_for(k)).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    assert_eq!(owners, (0..7).collect::<Vec<_>>());
+    assert_eq!(r.nodes_for(b"key-1", 3).len(), 1);
+}
+
+#[test]
+fn anchorhash_removes_any_node_and_moves_only_its_keys() {
+    use kata_core::consistent_hashing::Router;
+    use kata_peers::consistent_hashing::anchor::ANCHOR_FULL;
+    use kata_peers::consistent_hashing::AnchorRouter;
+
+    router_mapping::<AnchorRouter>("anchorhash", false);
+    for mut r in [AnchorRouter::new(), AnchorRouter::with_capacity(8)] {
+        for node in 1..=5 {
+            r.add(node, 1).expect("new");
+        }
+        let keys = ch_keys(5_000);
+        let before: Vec<_> = keys.iter().map(|k| r.node_for(k)).collect();
+        r.remove(2).expect("a node in the middle");
+        for (k, &b) in keys.iter().zip(&before) {
+            if b != Some(2) {
+                assert_eq!(r.node_for(k), b, "a key of {b:?} moved when 2 left");
+            }
+        }
+        // Added again, it gets its bucket back: every key as before.
+        r.add(2, 1).expect("new again");
+        assert!(keys.iter().zip(&before).all(|(k, &b)| r.node_for(k) == b));
+        assert_eq!(r.nodes_for(b"key-1", 3).len(), 1);
+    }
+    let full = std::panic::catch_unwind(|| {
+        let mut r = AnchorRouter::with_capacity(2);
+        for node in 0..3 {
+            let _ = r.add(node, 1);
+        }
+    });
+    let message = full.expect_err("a full anchor panics");
+    assert_eq!(
+        message.downcast_ref::<String>().map(String::as_str),
+        Some(ANCHOR_FULL)
+    );
+}
+
+// ---- trie ----
+
+/// The `k` heaviest terms of `terms` starting with `prefix`, by brute force.
+fn brute_top_k(terms: &[(&str, u64)], prefix: &[u8], k: usize) -> Vec<(String, u64)> {
+    let mut all: Vec<(String, u64)> = terms
+        .iter()
+        .filter(|(t, _)| t.as_bytes().starts_with(prefix))
+        .map(|&(t, w)| (t.to_owned(), w))
+        .collect();
+    all.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.as_bytes().cmp(b.0.as_bytes()))
+    });
+    all.truncate(k);
+    all
+}
+
+/// Terms sharing prefixes, with ties and a prefix cut inside `é` / `è` (both `0xC3 ..`).
+const TERMS: &[(&str, u64)] = &[
+    ("car", 5),
+    ("cart", 9),
+    ("carton", 5),
+    ("care", 2),
+    ("café", 7),
+    ("cafè", 7),
+    ("cafe", 1),
+    ("b", 4),
+    ("ab", 4),
+    ("ba", 4),
+    ("dog", 3),
+];
+
+/// The prefixes the trie adapters are asked to complete.
+const PREFIXES: &[&[u8]] = &[
+    b"",
+    b"c",
+    b"ca",
+    b"car",
+    b"cart",
+    b"caf",
+    b"caf\xC3",
+    b"caf\xC3\xA9",
+    b"x",
+    b"\xFF",
+    b"b",
+];
+
+/// Every prefix of [`PREFIXES`], for `k` of 0 to 12, against the brute force.
+fn answers_like_brute_force<A: kata_core::trie::Autocomplete>(
+    name: &str,
+    a: &A,
+    terms: &[(&str, u64)],
+) {
+    for prefix in PREFIXES {
+        for k in 0..=12 {
+            assert_eq!(
+                a.top_k(prefix, k),
+                brute_top_k(terms, prefix, k),
+                "{name}: top_k({prefix:?}, {k})"
+            );
+        }
+    }
+}
+
+/// What every updatable trie adapter must do with its crate: the kata's term errors, insert's
+/// old weight, add_weight inserting and saturating, remove, and top_k by weight then bytes,
+/// over byte prefixes.
+fn trie_mapping<A: kata_core::trie::Autocomplete>(name: &str) {
+    use kata_core::trie::{TermError, MAX_TERM_BYTES};
+
+    let mut a = A::new();
+    assert_eq!(a.insert("", 1), Err(TermError::Empty), "{name}");
+    let long = "x".repeat(MAX_TERM_BYTES + 1);
+    assert_eq!(
+        a.insert(&long, 1),
+        Err(TermError::TooLong(MAX_TERM_BYTES + 1))
+    );
+    assert_eq!(
+        a.add_weight(&long, 1),
+        Err(TermError::TooLong(MAX_TERM_BYTES + 1))
+    );
+    assert!(a.is_empty(), "{name}: unchanged");
+    for &(t, w) in TERMS {
+        assert_eq!(a.insert(t, w + 100), Ok(None), "{name}: {t}");
+    }
+    for &(t, w) in TERMS {
+        assert_eq!(a.insert(t, w), Ok(Some(w + 100)), "{name}: {t}");
+    }
+    assert_eq!(a.len(), TERMS.len());
+    answers_like_brute_force(name, &a, TERMS);
+    assert_eq!(a.add_weight("dog", 2), Ok(5));
+    assert_eq!(
+        a.add_weight("dog", u64::MAX),
+        Ok(u64::MAX),
+        "{name}: saturates"
+    );
+    assert_eq!(a.add_weight("new", 3), Ok(3), "{name}: inserted");
+    assert_eq!((a.weight("new"), a.contains("ne")), (Some(3), false));
+    assert_eq!(a.remove("cart"), Some(9));
+    assert_eq!(a.remove("cart"), None);
+    assert_eq!(
+        a.top_k(b"car", 5),
+        [("car".into(), 5), ("carton".into(), 5), ("care".into(), 2)]
+    );
+    let long = "y".repeat(MAX_TERM_BYTES);
+    assert_eq!(
+        a.insert(&long, 1),
+        Ok(None),
+        "{name}: 1 024 bytes is a term"
+    );
+    assert_eq!(a.top_k(b"yy", 2), [(long, 1)]);
+}
+
+#[test]
+fn the_heaviest_completions_are_kept_by_weight_then_bytes() {
+    use kata_peers::trie::heaviest;
+
+    let completions = [("b", 1u64), ("a", 1), ("c", 3), ("ab", 1), ("d", 0)];
+    let top = |k| heaviest(completions.iter().map(|&(t, w)| (t.as_bytes(), w)), k);
+    assert!(top(0).is_empty());
+    assert_eq!(top(1), [("c".into(), 3)]);
+    assert_eq!(top(3), [("c".into(), 3), ("a".into(), 1), ("ab".into(), 1)]);
+    assert_eq!(top(9).len(), 5);
+    assert_eq!(top(usize::MAX).len(), 5);
+    let owned = heaviest(
+        completions.iter().map(|&(t, w)| (t.as_bytes().to_vec(), w)),
+        2,
+    );
+    assert_eq!(owned, top(2));
+}
+
+#[test]
+fn qp_trie_completes_byte_prefixes_but_hides_its_nodes() {
+    use kata_core::trie::Autocomplete;
+    use kata_peers::trie::{no_node_count, QpTrie};
+
+    trie_mapping::<QpTrie>("qp-trie");
+    let message = std::panic::catch_unwind(|| QpTrie::new().node_count()).expect_err("hidden");
+    assert_eq!(
+        message.downcast_ref::<String>(),
+        Some(&no_node_count("qp-trie"))
+    );
+}
+
+#[test]
+fn patricia_tree_completes_byte_prefixes_but_hides_its_nodes() {
+    use kata_core::trie::Autocomplete;
+    use kata_peers::trie::{no_node_count, Patricia};
+
+    trie_mapping::<Patricia>("patricia_tree");
+    let message = std::panic::catch_unwind(|| Patricia::new().node_count()).expect_err("hidden");
+    assert_eq!(
+        message.downcast_ref::<String>(),
+        Some(&no_node_count("patricia_tree"))
+    );
+}
+
+#[test]
+fn radix_trie_counts_its_nibble_nodes() {
+    use kata_core::trie::Autocomplete;
+    use kata_peers::trie::RadixTrieCrate;
+
+    trie_mapping::<RadixTrieCrate>("radix_trie");
+    let mut a = RadixTrieCrate::new();
+    assert_eq!(a.node_count(), 1, "the root");
+    a.insert("car", 1).expect("a term");
+    a.insert("cart", 1).expect("a term");
+    assert_eq!(a.node_count(), 3, "root, car, t");
+    // `a` (0x61) and `q` (0x71) part at the high nibble, `a` and `b` (0x62) at the low one:
+    // a node more than on bytes.
+    for t in ["xa", "xb", "xq"] {
+        a.insert(t, 1).expect("a term");
+    }
+    assert_eq!(a.node_count(), 3 + 5, "x, x6, a, b, q");
+    for t in ["car", "cart", "xa", "xb", "xq"] {
+        a.remove(t).expect("held");
+    }
+    assert_eq!(a.node_count(), 1, "nothing left but the root");
+}
+
+#[test]
+fn trie_rs_is_built_once_and_takes_new_values_only() {
+    use kata_core::trie::Autocomplete;
+    use kata_peers::trie::trie_rs::{NO_INSERT, NO_REMOVE};
+    use kata_peers::trie::TrieRs;
+
+    let mut a = TrieRs::build(TERMS.iter().copied());
+    assert_eq!(a.len(), TERMS.len());
+    answers_like_brute_force("trie-rs", &a, TERMS);
+    assert_eq!(a.insert("dog", 8), Ok(Some(3)));
+    assert_eq!(a.add_weight("dog", u64::MAX), Ok(u64::MAX));
+    assert_eq!((a.weight("do"), a.remove("do")), (None, None));
+    let panics = |f: fn(&mut TrieRs)| {
+        let mut a = TrieRs::build(TERMS.iter().copied());
+        let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut a)));
+        message
+            .expect_err("refused")
+            .downcast_ref::<String>()
+            .cloned()
+    };
+    assert_eq!(
+        panics(|a| {
+            let _ = a.insert("new", 1);
+        })
+        .as_deref(),
+        Some(NO_INSERT)
+    );
+    assert_eq!(
+        panics(|a| {
+            let _ = a.add_weight("new", 1);
+        })
+        .as_deref(),
+        Some(NO_INSERT)
+    );
+    assert_eq!(
+        panics(|a| {
+            let _ = a.remove("dog");
+        })
+        .as_deref(),
+        Some(NO_REMOVE)
+    );
+}

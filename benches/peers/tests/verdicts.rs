@@ -43,6 +43,14 @@ fn count_min_sketch_verdict(name: &str) -> Verdict {
     kata_peers::count_min_sketch::verdict(name, SEED).expect("a count-min-sketch peer")
 }
 
+fn consistent_hashing_verdict(name: &str) -> Verdict {
+    kata_peers::consistent_hashing::verdict(name, SEED).expect("a consistent-hashing peer")
+}
+
+fn trie_verdict(name: &str) -> Verdict {
+    kata_peers::trie::verdict(name, SEED).expect("a trie peer")
+}
+
 fn peer(peers: &'static [Peer], name: &str) -> &'static Peer {
     peers
         .iter()
@@ -299,6 +307,151 @@ fn streaming_algorithms_rounds_its_width_to_a_power_of_two() {
 }
 
 #[test]
+fn hashring_replicas_are_ring_entries_not_distinct_nodes() {
+    let verdict = consistent_hashing_verdict("hashring");
+    assert_verdict(
+        peer(kata_peers::consistent_hashing::PEERS, "hashring"),
+        &verdict,
+        Some((Stage::Examples, "Ring: one node holds every key")),
+    );
+    // One node's 160 points: three replicas, the same node three times.
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains("is [42, 42, 42], expected [42]"),
+        "{message}"
+    );
+}
+
+/// The start of the message of a `nodes_for` that stops at the one node a crate gives.
+const ONE_REPLICA: &str = "1 node(s), expected";
+
+#[test]
+fn jumphash_has_no_replicas() {
+    let verdict = consistent_hashing_verdict("jumphash");
+    assert_verdict(
+        peer(kata_peers::consistent_hashing::PEERS, "jumphash"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "Jump: nodes_for(key, n): min(n, len) distinct members in order of preference, the \
+             first node_for, each list the start of the next; members ascending; every member \
+             holds keys",
+        )),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(message.contains(ONE_REPLICA), "{message}");
+}
+
+#[test]
+fn hrw_hash_keeps_the_contract_of_rendezvous_hashing() {
+    let verdict = consistent_hashing_verdict("hrw-hash");
+    assert_verdict(
+        peer(kata_peers::consistent_hashing::PEERS, "hrw-hash"),
+        &verdict,
+        None,
+    );
+}
+
+#[test]
+fn maglev_has_no_replicas() {
+    let verdict = consistent_hashing_verdict("maglev");
+    assert_verdict(
+        peer(kata_peers::consistent_hashing::PEERS, "maglev"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "Maglev::with_table_size(7): nodes added until TableFull { table_size: 7 }, after 6 \
+             or 7 of them, each owning keys; a full table still says ZeroWeight, \
+             WeightsUnsupported and AlreadyMember first",
+        )),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(message.contains(ONE_REPLICA), "{message}");
+}
+
+#[test]
+fn anchorhash_removes_any_node_where_jump_hash_must_refuse() {
+    let verdict = consistent_hashing_verdict("anchorhash");
+    assert_verdict(
+        peer(kata_peers::consistent_hashing::PEERS, "anchorhash"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "Jump: every MembershipError, in the documented order; a refused change changes \
+             nothing; only the last node added can be removed (NotLast)",
+        )),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains("remove(1) returned Ok(()), expected Err(MembershipError::NotLast"),
+        "{message}"
+    );
+}
+
+/// The first check of the `trie` examples for the plain or the radix trie: the term errors,
+/// which also insert a term of 1 024 bytes and count the nodes.
+macro_rules! trie_errors {
+    ($trie:literal) => {
+        concat!(
+            $trie,
+            ": an empty term is refused with Empty, one over 1024 bytes with TooLong(bytes), and \
+             the store is unchanged; 1024 bytes are accepted"
+        )
+    };
+}
+
+#[test]
+fn trie_rs_cannot_insert_after_it_is_built() {
+    let verdict = trie_verdict("trie-rs");
+    assert_verdict(
+        peer(kata_peers::trie::PEERS, "trie-rs"),
+        &verdict,
+        Some((Stage::Examples, trie_errors!("Trie"))),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains(kata_peers::trie::trie_rs::NO_INSERT),
+        "{message}"
+    );
+}
+
+#[test]
+fn qp_trie_cannot_count_its_nodes() {
+    let verdict = trie_verdict("qp-trie");
+    assert_verdict(
+        peer(kata_peers::trie::PEERS, "qp-trie"),
+        &verdict,
+        Some((Stage::Examples, trie_errors!("RadixTrie"))),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains(&kata_peers::trie::no_node_count("qp-trie")),
+        "{message}"
+    );
+}
+
+#[test]
+fn patricia_tree_cannot_count_its_nodes() {
+    let verdict = trie_verdict("patricia_tree");
+    assert_verdict(
+        peer(kata_peers::trie::PEERS, "patricia_tree"),
+        &verdict,
+        Some((Stage::Examples, trie_errors!("RadixTrie"))),
+    );
+    let message = &verdict.failure().expect("fails").full_message;
+    assert!(
+        message.contains(&kata_peers::trie::no_node_count("patricia_tree")),
+        "{message}"
+    );
+}
+
+#[test]
+fn radix_trie_keeps_the_contract_of_a_radix_trie() {
+    let verdict = trie_verdict("radix_trie");
+    assert_verdict(peer(kata_peers::trie::PEERS, "radix_trie"), &verdict, None);
+}
+
+#[test]
 fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     let manifest = include_str!("../Cargo.toml");
     for peers in [
@@ -309,6 +462,8 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         kata_peers::sliding_window::PEERS,
         kata_peers::bloom_filter::PEERS,
         kata_peers::count_min_sketch::PEERS,
+        kata_peers::consistent_hashing::PEERS,
+        kata_peers::trie::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(
@@ -352,5 +507,13 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     assert_eq!(
         names(kata_peers::count_min_sketch::PEERS),
         ["count-min-sketch", "streaming_algorithms"]
+    );
+    assert_eq!(
+        names(kata_peers::consistent_hashing::PEERS),
+        ["hashring", "jumphash", "hrw-hash", "maglev", "anchorhash"]
+    );
+    assert_eq!(
+        names(kata_peers::trie::PEERS),
+        ["trie-rs", "qp-trie", "patricia_tree", "radix_trie"]
     );
 }
