@@ -144,18 +144,22 @@ impl Router for ModuloRouter {
 ///   for the first point `≥ hash` (`slice::partition_point`), wrapping to the first point when
 ///   there is none: O(log(n·v)). A scan of the points is O(n·v), and the complexity stage
 ///   counts it.
-/// - A point's position must be a fixed function of (node, index): the same ring however it was
-///   built. Make it from the node id and the index with a cheap 64-bit mix. Hashing
-///   `format!("{id}-{i}")` per point works too, but costs an allocation and a string hash per
-///   point, and a join places 160 of them.
+/// - A point's position must be a fixed function of (node, index), index `0..vnodes × weight`:
+///   the same ring however it was built, so no counter shared by all nodes and no hasher whose
+///   state carries over from one point to the next. Make it from the node id and the index with
+///   a cheap full 64-bit mix; `node × C + i` puts a node's points side by side, where they count
+///   as one. Hashing `format!("{id}-{i}")` per point works too, but costs an allocation and a
+///   string hash per point, and a join places 160 of them.
 /// - A join adds `vnodes × weight` points. Sorting them and merging them into the sorted array
 ///   is O(n·v); pushing each and re-sorting the whole array is far slower, and the stages build
-///   rings of 2 048 nodes one node at a time.
+///   rings of up to 1 000 nodes one node at a time (the complexity stage, to 512, under
+///   callgrind).
 /// - Two nodes' points could land on the same position: order them by node id too, or the ring
 ///   would depend on the order of the adds.
 ///
-/// `nodes_for` walks clockwise from the key's point and takes each owner it has not taken yet:
-/// Dynamo's preference list. It stops after `n` nodes, or after one turn of the ring.
+/// `nodes_for` walks clockwise from the key's point, wrapping past the last point to the first
+/// as a lookup does, and takes each owner it has not taken yet: Dynamo's preference list. It
+/// stops after `n` nodes, or after one turn of the ring.
 ///
 /// # Examples
 ///
@@ -337,8 +341,10 @@ impl Router for Jump {
 /// that key's runner-up. Consistent by construction, with no ring to store; replicas come free
 /// (the `n` highest scores). The cost is O(n) per lookup: one score per member.
 ///
-/// - Hash the key once per lookup, then combine that hash with a fixed per-node value using a
-///   few arithmetic instructions. Hashing the key's bytes again for every node is the same O(n)
+/// - Hash the key once per lookup, then combine that hash with a fixed per-node value through a
+///   cheap full 64-bit mix (such as SplitMix64's finaliser of `h ^ seed(node)`). The mix
+///   matters: `h ^ node` or `h + node` alone ranks the nodes alike for most keys, so one node
+///   wins nearly all of them. Hashing the key's bytes again for every node is the same O(n)
 ///   with a much larger constant.
 /// - Ties (two nodes, one score) go to the lowest node id, so the answer does not depend on the
 ///   order the nodes were added in.

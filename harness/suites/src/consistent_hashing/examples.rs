@@ -478,12 +478,28 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
                 r.node_for(&k)
             );
             for n in [1, 3] {
+                let got = r.nodes_for(&k, n);
                 ensure!(
-                    r.nodes_for(&k, n) == [42],
-                    "{new}, add(42, 1): nodes_for({}, {n}) is {:?}, expected [42]: fewer than \
-                         n when there are fewer members",
+                    got == [42],
+                    "{new}, add(42, 1): nodes_for({}, {n}) is {got:?}, expected [42]{}",
                     show(&k),
-                    r.nodes_for(&k, n)
+                    match (got.len(), S::KIND) {
+                        (0, Kind::Ring | Kind::Shared) => {
+                            ", as node_for finds: the walk found no point at or after this key's \
+                             hash, which is past the ring's last point. The ring wraps around: \
+                             when the walk reaches the last point it must go on from the first, \
+                             until it has n distinct nodes or has been once round"
+                        }
+                        (0, _) => {
+                            ", as node_for finds: nodes_for(key, n) returns min(n, len) \
+                             nodes, here the one member"
+                        }
+                        (1, _) => ": the only member",
+                        _ => {
+                            ": each member at most once, and fewer than n when there are fewer \
+                             members"
+                        }
+                    }
                 );
             }
             ensure!(
@@ -575,7 +591,8 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
             ) {
                 return Err(format!(
                     "{built_as}: a node removed and added again must get its keys back (the \
-                     router is a function of its membership): {m}"
+                     router is a function of its membership): {m}{}",
+                    history_causes(kind)
                 ));
             }
             Ok(())
@@ -615,18 +632,7 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
                             "{}: the same members must place keys alike, whatever the order they \
                              came in: {m}{}",
                             S::constructor(),
-                            match kind {
-                                Kind::Ring | Kind::Shared => {
-                                    ". Order equal points by node id, so that the ring is a \
-                                     function of its members"
-                                }
-                                Kind::Maglev => {
-                                    ". Fill the table taking the nodes in id order, not in the \
-                                     order they were added"
-                                }
-                                Kind::Modulo => ". List the nodes in id order",
-                                _ => "",
-                            }
+                            history_causes(kind)
                         ));
                     }
                 }
@@ -658,6 +664,32 @@ fn scenarios<S: Subject>(ctx: &mut Ctx) {
         ),
         || disruption::<S>(),
     );
+}
+
+/// Why a router's answers may depend on the order of its changes rather than on its members
+/// alone, the likely causes first, for a message that ends with them.
+fn history_causes(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Ring | Kind::Shared => {
+            ". A point's position must come from its node's id and its index alone. The likely \
+             causes, most likely first: points numbered by a counter shared by all nodes, or by \
+             the node's place in the order of adds (number each node's own points 0, 1, 2, ... \
+             and mix the index with the node's id); a hasher kept in the router whose state \
+             carries over from one point or one add to the next (start a fresh one, with fixed \
+             seeds, for every point); only then, two equal positions kept in the order they \
+             arrived (order equal points by node id)"
+        }
+        Kind::Rendezvous => {
+            ". A node's score for a key must come from the key and the node's id alone, not from \
+             its place among the members or the order it joined"
+        }
+        Kind::Maglev => {
+            ". Fill the table from scratch on each change, taking the nodes in id order, not in \
+             the order they were added"
+        }
+        Kind::Modulo => ". List the nodes in id order, not in the order they were added",
+        Kind::Jump => "",
+    }
 }
 
 /// The smallest and largest share of a node of weight 3 over the mean of weight-1 nodes.
@@ -870,7 +902,19 @@ fn replicas<S: Subject>() -> Outcome {
         held.len() == NODES.len() && held.values().all(|&c| c >= least),
         "{new}: of {KEYS} keys the nodes hold {held:?} (node: keys); every member must hold \
          some, at least {least} (a quarter of an even share): is every node's share of the hash \
-         space reachable?"
+         space reachable?{}",
+        match S::KIND {
+            Kind::Rendezvous => {
+                " A node's score must be independent of the others': hash(key) ^ node or \
+                 hash(key) + node ranks the nodes alike for most keys (mix the key's hash and \
+                 the node's id together through a full 64-bit mix)"
+            }
+            Kind::Ring | Kind::Shared => {
+                " Each node's points must be spread over the whole ring: mix its id and each \
+                 index through a full 64-bit mix, not node × C + i (one arc per node)"
+            }
+            _ => "",
+        }
     );
     Ok(())
 }
@@ -894,25 +938,58 @@ fn weights<S: Subject>() -> Outcome {
         }
     }
     let light = held[..10].iter().sum::<usize>() as f64 / 10.0;
+    let (least, most) = (
+        held[..10].iter().min().copied().unwrap_or(0),
+        held[..10].iter().max().copied().unwrap_or(0),
+    );
     let ratio = held[10] as f64 / light.max(1.0);
     ensure!(
         (WEIGHT_BAND_LOW..=WEIGHT_BAND_HIGH).contains(&ratio),
         "{} with nodes 0..10 of weight 1 and node 10 of weight 3: of {MANY_KEYS} keys node 10 \
-         holds {}, the others {:.0} on average: {ratio:.2} times, expected about 3 (between \
-         {WEIGHT_BAND_LOW} and {WEIGHT_BAND_HIGH}){}",
+         holds {}, the others {least} to {most}, {light:.0} on average: {ratio:.2} times their \
+         mean, expected about 3 (between {WEIGHT_BAND_LOW} and {WEIGHT_BAND_HIGH}){}",
         S::constructor(),
         held[10],
-        light,
         match S::KIND {
-            Kind::Ring | Kind::Shared => ": a node of weight w has vnodes × w points",
-            Kind::Rendezvous => {
-                ": scale the score by the weight so that the odds of winning are proportional \
-                 (score = −w / ln(u), u the hash as a fraction in (0, 1]); w × hash is not"
+            Kind::Ring | Kind::Shared => {
+                ". A node of weight w needs vnodes × w points (points() counts them, checked \
+                 above), spread over the whole ring like everyone's. Points can be there in \
+                 number and still not count: bunched together by a weak mix of node and index \
+                 (node × C + i puts a node's points side by side, one arc that takes the keys \
+                 of one point whatever the weight: mix both through a full 64-bit mix such as \
+                 SplitMix64's finaliser), or the same points again when a weight repeats the \
+                 indices 0..vnodes w times (number them 0..vnodes × w)"
             }
-            _ => ": list a node of weight w w times",
+            Kind::Rendezvous =>
+                rendezvous_weight_causes(ratio, light < 1.0 || least as f64 * 4.0 < light),
+            _ => ". List a node of weight w w times",
         }
     );
     Ok(())
+}
+
+/// Why rendezvous gave a node of weight 3 `ratio` times the mean share of nodes of weight 1, the
+/// likelier cause first: scores that are not independent from node to node when the weight-1
+/// nodes are far from even shares (`uneven`), else the weight applied the wrong way.
+fn rendezvous_weight_causes(ratio: f64, uneven: bool) -> &'static str {
+    if uneven {
+        ". The nodes of weight 1 are far from even shares (one holds under a quarter of their \
+         mean, or they hold nothing), so the scores are likely not independent from node to \
+         node: hash(key) ^ node or hash(key) + node ranks the nodes alike for most keys (mix \
+         the key's hash and the node's id together through a full 64-bit mix). Then the weight \
+         must scale a node's odds of winning: rank by −w / ln(u), u the score as a fraction in \
+         (0, 1]; w × score (or w × u) gives a heavy node far more than w shares"
+    } else if ratio > WEIGHT_BAND_HIGH {
+        ". The weight must scale a node's odds of winning, and w × score (or w × u) gives a \
+         heavy node far more than w shares: rank by −w / ln(u) instead, u the score as a \
+         fraction in (0, 1]. (Scores must also be independent from node to node: not \
+         hash(key) ^ node, which ranks the nodes alike for most keys.)"
+    } else {
+        ". The weight has too little effect, or none: rank by −w / ln(u), u the score as a \
+         fraction in (0, 1], so that a node's odds of winning are proportional to w (w × score \
+         gives far more than w shares; and scores must be independent from node to node, not \
+         hash(key) ^ node)"
+    }
 }
 
 /// The disruption scenario: an 11th node joins 10, then one leaves.
@@ -1030,5 +1107,16 @@ mod tests {
         assert!(has(&f, "Ring: nodes_for", "twice"), "{f:?}");
         let f = failed::<{ Bug::RING_FEW_POINTS }>();
         assert!(!f.is_empty(), "{f:?}");
+        let f = failed::<{ Bug::RING_NO_WRAP }>();
+        assert!(
+            has(&f, "Ring: one node holds every key", "wraps around"),
+            "{f:?}"
+        );
+        let f = failed::<{ Bug::RENDEZVOUS_XOR }>();
+        assert!(
+            has(&f, "Rendezvous: a node of weight 3", "hash(key) ^ node"),
+            "{f:?}"
+        );
+        assert!(has(&f, "Rendezvous: nodes_for", "independent"), "{f:?}");
     }
 }

@@ -390,7 +390,8 @@ pub fn check_replicas(
             got.len(),
             members.len(),
             if got.len() < want {
-                ": nodes_for must go on until it has n distinct nodes or every member"
+                ": nodes_for must go on until it has n distinct nodes or every member (on a \
+                 ring, past the last point it goes on from the first: the ring wraps around)"
             } else {
                 ""
             }

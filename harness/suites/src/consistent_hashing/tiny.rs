@@ -40,6 +40,11 @@ impl Bug {
     /// The shared ring's `add` publishes the ring twice: first with half of the new node's
     /// points, then with all of them (a lookup in between sees a torn ring).
     pub const SHARED_TORN: u8 = 8;
+    /// The ring's `nodes_for` does not wrap: a key whose hash is past the last point gets no
+    /// replicas (its `node_for` wraps, rightly).
+    pub const RING_NO_WRAP: u8 = 9;
+    /// Rendezvous scores `hash(key) ^ node`, unmixed: the same node wins nearly every key.
+    pub const RENDEZVOUS_XOR: u8 = 10;
 }
 
 fn finalise(mut z: u64) -> u64 {
@@ -214,10 +219,15 @@ impl<const B: u8> Router for TinyRing<B> {
         if self.points.is_empty() {
             return out;
         }
-        let start = self.start(key);
+        let h = hash(key);
+        let start = if B == Bug::RING_NO_WRAP {
+            self.points.partition_point(|&(p, _)| p < h)
+        } else {
+            self.start(key)
+        };
         let want = n.min(self.weights.len());
         for i in 0..self.points.len() {
-            if out.len() == want {
+            if out.len() == want || (B == Bug::RING_NO_WRAP && start + i == self.points.len()) {
                 break;
             }
             let x = self.points[(start + i) % self.points.len()].1;
@@ -342,7 +352,12 @@ impl<const B: u8> TinyRendezvous<B> {
                 } else {
                     w
                 };
-                let u = (mix(h, u64::from(n)) >> 11) as f64 / (1u64 << 53) as f64;
+                let s = if B == Bug::RENDEZVOUS_XOR {
+                    h ^ u64::from(n)
+                } else {
+                    mix(h, u64::from(n))
+                };
+                let u = (s >> 11) as f64 / (1u64 << 53) as f64;
                 let u = u.max(f64::MIN_POSITIVE);
                 (-f64::from(w) / u.ln(), n)
             })
