@@ -466,10 +466,24 @@ fn run_stage(
         stdout.join().unwrap_or_default(),
         stderr.join().unwrap_or_default()
     );
+    // A line the grader cannot read fails the stage, never disappears: a failed measurement
+    // dropped here would have let the stage pass.
     let events: Vec<Event> = std::fs::read_to_string(&events_path)
         .unwrap_or_default()
         .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| Event::CheckEnd {
+                name: "the runner's events can be read".into(),
+                passed: false,
+                message: format!(
+                    "the grader cannot read an event the runner wrote ({e}): {}",
+                    l.chars().take(200).collect::<String>()
+                ),
+                todo: false,
+                location: None,
+            })
+        })
         .collect();
 
     let mut result = StageResult::not_run(stage.name());

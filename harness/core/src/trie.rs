@@ -6,7 +6,7 @@
 //! start with the prefix, heaviest first, ties broken by the term in byte order; exactly the
 //! terms a scan of every term would give.
 //!
-//! Three types implement it:
+//! Four types implement these traits:
 //!
 //! - [`Autocomplete`] as a **plain trie**: one node per byte, a term's bytes spelling the path
 //!   from the root to the node that holds its weight. Finding the prefix costs its length; the

@@ -55,7 +55,9 @@ pub enum Event {
 pub struct Measurement {
     /// What was measured.
     pub name: String,
-    /// The figure.
+    /// The figure. Infinite or NaN when there is none (measuring gave up): JSON has no such
+    /// numbers, so it is written as `null` and read back as infinity.
+    #[serde(deserialize_with = "number_or_null")]
     pub value: f64,
     /// Its unit ("ratio", "ns/op", "tokens", ...).
     pub unit: String,
@@ -63,6 +65,11 @@ pub struct Measurement {
     pub threshold: String,
     /// Whether the figure meets the threshold.
     pub passed: bool,
+}
+
+/// Reads a figure written as a number, or as `null` (a figure that was not finite) as infinity.
+fn number_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 /// Writes events to a file, one flushed line each.
@@ -103,5 +110,30 @@ impl Reporter {
             let _ = out.flush();
         }
         self.events.push(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_measurement_that_gave_up_reads_back_failed_and_infinite() {
+        let m = Event::Measurement(Measurement {
+            name: "gave up".into(),
+            value: f64::INFINITY,
+            unit: "x".into(),
+            threshold: "finite".into(),
+            passed: false,
+        });
+        let line = serde_json::to_string(&m).expect("serialisable");
+        assert!(line.contains("\"value\":null"), "{line}");
+        match serde_json::from_str::<Event>(&line).expect("read back") {
+            Event::Measurement(back) => {
+                assert!(!back.passed);
+                assert_eq!(back.value, f64::INFINITY);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -35,7 +35,9 @@
 //!   stack, and loops over an explicit stack never do);
 //! - **cost**: insert is O(term length) in the plain and radix tries, whatever the number of
 //!   terms; the cached trie answers `k ≤ K` from its caches in O(prefix + k), whatever the number
-//!   of terms, and an update costs a bounded amount per byte of its term;
+//!   of terms, and an update costs a bounded amount per byte of its term (O(fanout · K) at most:
+//!   the complexity stage allows it to grow like log n, as the caches on a path fill, but not
+//!   like n);
 //! - **threads**: [`SharedTrie`] takes `&self` everywhere; a query racing an update answers as the
 //!   store stood before the update or after it, and an update that has returned is seen by every
 //!   query that starts later. Take its lock from `kata_core::sync` (not `std::sync`), so that the

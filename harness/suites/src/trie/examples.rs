@@ -6,7 +6,10 @@
 //! characters), `insert` returning the weight it replaced, weight 0 being a weight, `add_weight`
 //! inserting, adding and saturating, `remove` returning the weight and then `None`; `top_k`
 //! heaviest first with ties in byte order, `k` = 0, `k` beyond the matches, the empty prefix, a
-//! prefix that is itself a term, a prefix nothing completes; the byte-prefix rule (`b"caf\xC3"`
+//! prefix that is itself a term, a prefix nothing completes; ties again among 48 completions
+//! inserted out of byte order (more than a small sort handles by insertion, so a sort by weight
+//! that is not stable shows, and so does a collection kept in insertion order); the byte-prefix
+//! rule (`b"caf\xC3"`
 //! is completed by `café` and `cafè`, `b"\xFF"` by nothing); a term that is a prefix of others,
 //! removed.
 //!
@@ -14,9 +17,15 @@
 //! node per distinct non-empty byte prefix of its terms, plus the root (`car` and `cart`: 5); a
 //! radix trie at most `2·len + 1` (`car` and `cart`: exactly 3, root, `car`, `t`); both go back
 //! to 1 when emptied. The cached types: the configuration errors, `new()` caching
-//! [`DEFAULT_CACHE`], answers with `k` up to the cache and beyond it, and the classic stale
-//! cache: the heaviest term removed, a weight lowered (by removing and inserting again, and by
-//! inserting over it), each seen at every prefix of the term.
+//! [`DEFAULT_CACHE`], answers with `k` up to the cache and beyond it, equal weights kept in
+//! byte order in the caches as terms are inserted out of order and raised into a tie (updates
+//! that only raise, checked before the stale cache, so that a tie-order mistake fails as one
+//! and a stale cache does not), and the
+//! classic stale cache: the heaviest term removed, a weight lowered (by removing and inserting
+//! again, and by inserting over it), each seen at every prefix of the term. A wrong answer's
+//! message says which rule it breaks ([`diagnose`]): a tie names the two terms in byte order;
+//! on a caching type after a lowered weight or a removal, it also says that a cache not rebuilt
+//! shows the same way.
 
 use kata_core::trie::{
     Autocomplete, CachedAutocomplete, ConfigError, TermError, DEFAULT_CACHE, MAX_CACHE,
@@ -72,6 +81,9 @@ struct Pair<S> {
     model: Model,
     /// What was done so far, as code, for messages.
     done: Vec<String>,
+    /// Whether the last update lowered a term's weight or removed it (what a cache that is not
+    /// rebuilt gets wrong).
+    demoted: bool,
 }
 
 impl<S: Subject> Pair<S> {
@@ -80,6 +92,7 @@ impl<S: Subject> Pair<S> {
             store: made::<S>(cache)?,
             model: Model::default(),
             done: vec![S::KIND.made(cache)],
+            demoted: false,
         })
     }
 
@@ -103,6 +116,7 @@ impl<S: Subject> Pair<S> {
             ));
         }
         self.done.push(call);
+        self.demoted = matches!(want, Ok(Some(old)) if weight < old);
         Ok(())
     }
 
@@ -127,6 +141,7 @@ impl<S: Subject> Pair<S> {
             ));
         }
         self.done.push(call);
+        self.demoted = false;
         Ok(())
     }
 
@@ -142,6 +157,7 @@ impl<S: Subject> Pair<S> {
             ));
         }
         self.done.push(call);
+        self.demoted = want.is_some();
         Ok(())
     }
 
@@ -150,8 +166,17 @@ impl<S: Subject> Pair<S> {
         let got = self.store.top_k(prefix, k);
         let want = self.model.top_k(prefix, k);
         if got != want {
+            let cache = if S::KIND.caches() && self.demoted {
+                " (the last update lowered a weight or removed a term: where that term leaves \
+                 a full cache, the cache must be rebuilt from the node's own term and its \
+                 children's caches, or a term that now belongs there is missing; so a stale \
+                 cache can look like a tie broken the wrong way, and a tie broken the wrong way \
+                 like a stale cache)"
+            } else {
+                ""
+            };
             return Err(format!(
-                "{}: top_k({}, {k}) is {}, expected {}: {}",
+                "{}: top_k({}, {k}) is {}, expected {}: {}{cache}",
                 self.after(),
                 bytes_literal(prefix),
                 answer_literal(&got),
@@ -358,6 +383,30 @@ fn api<S: Subject>(ctx: &mut Ctx) {
 
     ctx.check(
         &format!(
+            "{name}: {TIE_TERMS} completions of three weights, inserted out of byte order: \
+             equal weights still come in byte order"
+        ),
+        || {
+            let mut p = Pair::<S>::new(DEFAULT_CACHE)?;
+            for (t, w) in tie_terms() {
+                p.insert(&t, w)?;
+            }
+            for (prefix, k) in [
+                (&b""[..], 10),
+                (b"", 1),
+                (b"", 7),
+                (b"b", 10),
+                (b"e", 5),
+                (b"", DEFAULT_CACHE),
+            ] {
+                p.top(prefix, k)?;
+            }
+            Ok(())
+        },
+    );
+
+    ctx.check(
+        &format!(
             "{name}: prefixes are bytes: b\"caf\\xC3\" is completed by \"cafè\" and \"café\", \
              b\"\\xFF\" (not UTF-8) by nothing"
         ),
@@ -412,6 +461,30 @@ fn api<S: Subject>(ctx: &mut Ctx) {
             p.terms(&["car", "cart", "carton"])
         },
     );
+}
+
+/// Terms in the tie scenario.
+const TIE_TERMS: usize = 48;
+
+/// The tie scenario's terms, in the order inserted: the two-letter terms `"aa"` to `"hf"`, of
+/// weights 7, 4 and 7 in turn in byte order (32 of weight 7, so that `k` = 10 takes part of a
+/// tie), inserted in a scrambled order (the `29·i mod 48`-th in byte order at step `i`). A sort
+/// by weight alone that is not stable (`sort_unstable_by_key`), on more than 20 completions,
+/// moves equal weights out of the byte order a walk collects them in; a collection kept in the
+/// order of insertion is out of byte order from the start.
+fn tie_terms() -> Vec<(String, u64)> {
+    let by_bytes: Vec<(String, u64)> = (0..TIE_TERMS)
+        .map(|j| {
+            let term: String = [b'a' + (j / 6) as u8, b'a' + (j % 6) as u8]
+                .iter()
+                .map(|&b| char::from(b))
+                .collect();
+            (term, if j % 3 == 1 { 4 } else { 7 })
+        })
+        .collect();
+    (0..TIE_TERMS)
+        .map(|i| by_bytes[(29 * i) % TIE_TERMS].clone())
+        .collect()
 }
 
 /// The error scenario (see its check's name).
@@ -673,10 +746,11 @@ fn radix_nodes<T: Autocomplete>(ctx: &mut Ctx) {
                 let want = model.top_k(b"", 10);
                 ensure!(
                     top == want,
-                    "RadixTrie, after {}: top_k(b\"\", 10) is {}, expected {}",
+                    "RadixTrie, after {}: top_k(b\"\", 10) is {}, expected {}: {}",
                     steps.join(", "),
                     answer_literal(&top),
-                    answer_literal(&want)
+                    answer_literal(&want),
+                    diagnose(&top, &want, b"", 10, &model)
                 );
             }
             for term in ["xac", "é", "è"] {
@@ -780,6 +854,45 @@ fn caches<S: Subject>(ctx: &mut Ctx) {
 
     ctx.check(
         &format!(
+            "{name}::with_cache(2): equal weights stay in byte order in the caches, whatever \
+             the order of the updates (new terms, a term raised into a tie, one raised past it)"
+        ),
+        || {
+            let mut p = Pair::<S>::new(2)?;
+            let every = |p: &Pair<S>, term: &str| -> Outcome {
+                let b = term.as_bytes();
+                for i in 0..=b.len() {
+                    for k in [1, 2] {
+                        p.top(&b[..i], k)?;
+                    }
+                }
+                Ok(())
+            };
+            // In reverse byte order, all of weight 3.
+            for t in ["abd", "abc", "abb", "aba", "b"] {
+                p.insert(t, 3)?;
+                every(&p, t)?;
+            }
+            // Raised into the tie from below: after "aba" and "abb", so not cached at "ab".
+            p.insert("abe", 1)?;
+            every(&p, "abe")?;
+            p.add("abe", 2)?;
+            every(&p, "abe")?;
+            // Raised past the tie.
+            p.add("abc", 1)?;
+            every(&p, "abc")?;
+            // New terms of the tie's weight that come before the cached ones in byte order.
+            p.insert("ab", 3)?;
+            every(&p, "ab")?;
+            p.insert("a", 1)?;
+            p.add("a", 2)?;
+            every(&p, "a")?;
+            every(&p, "abb")
+        },
+    );
+
+    ctx.check(
+        &format!(
             "{name}::with_cache(2): an update that demotes a cached term (the heaviest removed, \
              a weight lowered) is seen at every prefix of the term"
         ),
@@ -858,6 +971,50 @@ mod tests {
         };
         let f = failures::<Family<{ tiny::TIES }>>();
         assert!(caught(&f, "Trie:", "byte order"), "ties");
+        // Ties among many completions: a sort that is not stable, and insertion order.
+        for (bug, what) in [
+            (tiny::UNSTABLE, "unstable"),
+            (tiny::INSERTION_ORDER, "insertion"),
+        ] {
+            let f = failures::<Family<{ tiny::OK }>>();
+            assert!(f.is_empty());
+            let f = match bug {
+                tiny::UNSTABLE => failures::<Family<{ tiny::UNSTABLE }>>(),
+                _ => failures::<Family<{ tiny::INSERTION_ORDER }>>(),
+            };
+            for kind in ["Trie:", "RadixTrie:", "CachedTrie:", "SharedTrie:"] {
+                assert!(
+                    caught(
+                        &f,
+                        &format!("{kind} {TIE_TERMS} completions"),
+                        "equal weights: byte order decides"
+                    ),
+                    "{what}: {kind}"
+                );
+            }
+        }
+        let f = failures::<Family<{ tiny::INSERTION_ORDER }>>();
+        assert!(
+            caught(
+                &f,
+                "CachedTrie::with_cache(2): equal weights",
+                "equal weights: byte order decides"
+            ),
+            "insertion: the caches' tie check"
+        );
+        // A byte-keyed radix trie that loses a prefix ending inside an edge: named as that,
+        // not as a trie keyed by char (b"c" is valid UTF-8).
+        let f = failures::<Family<{ tiny::EDGE }>>();
+        assert!(
+            caught(&f, "RadixTrie: \"car\"", "labelled b\"car\""),
+            "edge"
+        );
+        assert!(
+            !f.iter()
+                .any(|(n, m)| n.starts_with("RadixTrie: \"car\"") && m.contains("UTF-8")),
+            "edge: not blamed on UTF-8"
+        );
+        assert!(!caught(&f, "Trie:", ""), "edge: plain passes");
         let f = failures::<Family<{ tiny::CHARS }>>();
         assert!(caught(&f, "RadixTrie:", "not valid UTF-8"), "chars");
         let f = failures::<Family<{ tiny::STALE }>>();
@@ -870,6 +1027,19 @@ mod tests {
             "stale"
         );
         assert!(!caught(&f, "Trie:", ""), "stale: plain passes");
+        // A stale cache is not taken for a tie: the caches' tie check only raises weights.
+        assert!(
+            !caught(&f, "CachedTrie::with_cache(2): equal weights", ""),
+            "stale: the tie check passes"
+        );
+        assert!(
+            caught(
+                &f,
+                "CachedTrie::with_cache(2): an update",
+                "the cache must be rebuilt"
+            ),
+            "stale: named"
+        );
         let f = failures::<Family<{ tiny::LEAK }>>();
         assert!(caught(&f, "Trie: node_count", "must free"), "leak");
         assert!(caught(&f, "RadixTrie: ", "at most 2·len + 1"), "leak");

@@ -9,7 +9,11 @@
 //!   each prefix that is a term or where the terms branch. The API promises no more than
 //!   `2·len + 1` ([`radix_bound`]); the exact count is shown beside it in messages;
 //! - [`Model`]: the map with the kata's operations, as the documentation words them (errors
-//!   checked first, weights saturating).
+//!   checked first, weights saturating);
+//! - [`diagnose`]: why a wrong answer is wrong, in the documentation's words: a tie says that
+//!   equal weights go in byte order and names the two terms; nothing found names the terms that
+//!   complete the prefix and the likely causes ([`nothing_found`]: a prefix cut inside a
+//!   character, a prefix that ends inside a radix trie's edge, [`inside_edge`]).
 //!
 //! It also renders what a failure message shows: a prefix as a byte-string literal
 //! ([`bytes_literal`]), a term as a string literal ([`str_literal`]), a top-k answer as code
@@ -172,6 +176,10 @@ impl Model {
 /// Why `got`, the answer of `top_k(prefix, k)`, is not `want` (the brute force's, over the
 /// terms of `model`): the first rule of the documentation it breaks, in words, for a failure
 /// message. Empty when they are equal.
+///
+/// Where equal weights decide (a term missing or out of place beside one of the same weight),
+/// it says so and names the two terms in byte order; where nothing was found, it names the
+/// terms that complete the prefix and the likely causes ([`nothing_found`]).
 pub fn diagnose(
     got: &[(String, u64)],
     want: &[(String, u64)],
@@ -182,7 +190,6 @@ pub fn diagnose(
     if got == want {
         return String::new();
     }
-    let cut = std::str::from_utf8(prefix).is_err();
     if k == 0 {
         return "k = 0 must give nothing".to_owned();
     }
@@ -211,27 +218,32 @@ pub fn diagnose(
             weight_literal(model.weight(t).unwrap_or(0))
         );
     }
-    if got.is_empty() && cut {
-        return format!(
-            "the prefix {} is not valid UTF-8 (it ends inside a multi-byte character, or is no \
-             UTF-8 at all), and terms start with it: prefixes are bytes, and a term completes \
-             a prefix when its bytes start with the prefix's bytes (a trie keyed by char cannot \
-             find these)",
-            bytes_literal(prefix)
-        );
+    if got.is_empty() {
+        return nothing_found(prefix, model);
     }
     let mut a = got.to_vec();
     let mut b = want.to_vec();
     a.sort();
     b.sort();
     if a == b {
-        let by_weight = got.windows(2).all(|w| w[0].1 >= w[1].1);
-        return if by_weight {
-            "the right terms, but equal weights must come in the terms' byte order (\"ab\" \
-             before \"b\" before \"ba\"; \"cafè\" before \"café\")"
-                .to_owned()
+        // The right terms in the wrong order: the first place they differ.
+        let at = got.iter().zip(want).position(|(g, w)| g != w).unwrap_or(0);
+        let (g, w) = (&got[at], &want[at]);
+        return if g.1 == w.1 {
+            format!(
+                "the right terms, but at place {at} {:?} comes before {:?}: {}",
+                w.0,
+                g.0,
+                equal_weights(&w.0, &g.0)
+            )
         } else {
-            "the right terms, but the heaviest must come first".to_owned()
+            format!(
+                "the right terms, but the heaviest must come first: ({:?}, {}) before ({:?}, {})",
+                w.0,
+                weight_literal(w.1),
+                g.0,
+                weight_literal(g.1)
+            )
         };
     }
     if got.len() < want.len() && want.starts_with(got) {
@@ -241,17 +253,178 @@ pub fn diagnose(
             want.len()
         );
     }
-    if !is_ranked(got) {
-        return "not in order: heaviest first, equal weights in byte order, each term once"
-            .to_owned();
+    if let Some(pair) = got
+        .windows(2)
+        .find(|p| rank(&p[0], &p[1]) != Ordering::Less)
+    {
+        let (x, y) = (&pair[0], &pair[1]);
+        return if x == y {
+            format!("{:?} is there twice: each term once", x.0)
+        } else if x.1 == y.1 {
+            format!(
+                "not in order: {:?} before {:?}, {}",
+                x.0,
+                y.0,
+                equal_weights(&y.0, &x.0)
+            )
+        } else {
+            format!(
+                "not in order: ({:?}, {}) before ({:?}, {}), the heaviest must come first",
+                x.0,
+                weight_literal(x.1),
+                y.0,
+                weight_literal(y.1)
+            )
+        };
     }
     if let Some((t, w)) = want.iter().find(|e| !got.contains(e)) {
-        return format!(
-            "({t:?}, {}) is missing, and it outranks a term the answer holds",
-            weight_literal(*w)
-        );
+        // The first term of the answer it outranks: the one it should have come before.
+        let entry = (t.clone(), *w);
+        let beaten = got
+            .iter()
+            .find(|g| rank(&entry, g) == Ordering::Less)
+            .or(got.last());
+        return match beaten {
+            Some((u, v)) if v == w => format!(
+                "({t:?}, {}) is missing, and it places before ({u:?}, {}), which the answer \
+                 holds: {}",
+                weight_literal(*w),
+                weight_literal(*v),
+                equal_weights(t, u)
+            ),
+            Some((u, v)) => format!(
+                "({t:?}, {}) is missing, and it outranks ({u:?}, {}), which the answer holds",
+                weight_literal(*w),
+                weight_literal(*v)
+            ),
+            None => format!("({t:?}, {}) is missing", weight_literal(*w)),
+        };
     }
     "not the k heaviest completions".to_owned()
+}
+
+/// The tie rule, applied to `first` and `second` (of equal weight, `first` the smaller in byte
+/// order): `equal weights: byte order decides, "baa" < "bab"`.
+fn equal_weights(first: &str, second: &str) -> String {
+    format!(
+        "equal weights: byte order decides, {} < {} (compare the terms' bytes, not chars, \
+         lowercased copies or the order they were inserted in)",
+        str_literal(first),
+        str_literal(second)
+    )
+}
+
+/// Why `top_k(prefix, _)` gave nothing when terms of `model` complete `prefix`: what was asked,
+/// the terms it should have found (a few of them), and the likely causes that fit this prefix:
+/// it is not valid UTF-8 (a trie keyed by `char` has no edge for a lone byte of a character),
+/// and it ends inside an edge of a radix trie holding these terms (the walk must accept a prefix
+/// that ends part-way along a label). Both, either, or, when neither fits, a walk that loses its
+/// way.
+pub fn nothing_found(prefix: &[u8], model: &Model) -> String {
+    let completions: Vec<&String> = model
+        .terms
+        .keys()
+        .filter(|t| t.as_bytes().starts_with(prefix))
+        .collect();
+    let shown: Vec<String> = completions.iter().take(4).map(|t| str_literal(t)).collect();
+    let more = if completions.len() > shown.len() {
+        format!(" and {} more", completions.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let mut causes = Vec::new();
+    if std::str::from_utf8(prefix).is_err() {
+        causes.push(
+            "the prefix is not valid UTF-8 (it ends inside a multi-byte character): prefixes \
+             are bytes, and a term completes a prefix when its bytes start with the prefix's \
+             bytes; a trie keyed by char, or one that decodes the prefix first, cannot find \
+             these"
+                .to_owned(),
+        );
+    }
+    if let Some((upper, lower)) = inside_edge(prefix, model) {
+        causes.push(format!(
+            "in a radix trie the prefix ends inside an edge: the edge from {} to {} is \
+             labelled {}, and the prefix stops {} byte(s) into it; the completions are then \
+             the whole subtree below that edge, so a walk that finds no child for the rest of \
+             the prefix must check whether the rest is a prefix of the label",
+            if upper.is_empty() {
+                "the root".to_owned()
+            } else {
+                bytes_literal(upper)
+            },
+            bytes_literal(lower),
+            bytes_literal(&lower[upper.len()..]),
+            prefix.len() - upper.len()
+        ));
+    }
+    if causes.is_empty() {
+        causes.push(
+            "the walk down the prefix's bytes lost its way (a child looked up by the wrong \
+             byte, or a node that holds no term taken for a missing one)"
+                .to_owned(),
+        );
+    }
+    let numbered: Vec<String> = if causes.len() == 1 {
+        causes
+    } else {
+        causes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("({}) {c}", i + 1))
+            .collect()
+    };
+    format!(
+        "nothing was found, but {} term(s) complete the prefix {} ({}{more}). {}: {}",
+        completions.len(),
+        bytes_literal(prefix),
+        shown.join(", "),
+        if numbered.len() == 1 {
+            "The likely cause"
+        } else {
+            "The likely causes"
+        },
+        numbered.join("; ")
+    )
+}
+
+/// Where `prefix` ends inside an edge of the radix trie of `model`'s terms (every chain merged,
+/// as [`radix_nodes`] counts): the nodes above and below it, `None` when it ends at a node or
+/// nothing completes it.
+pub fn inside_edge<'a>(prefix: &[u8], model: &'a Model) -> Option<(&'a [u8], &'a [u8])> {
+    let terms: Vec<&[u8]> = model.terms.keys().map(|t| t.as_bytes()).collect();
+    let below: Vec<&[u8]> = terms
+        .iter()
+        .copied()
+        .filter(|t| t.starts_with(prefix))
+        .collect();
+    let first = *below.first()?;
+    // The node below: the longest prefix the completions share.
+    let lcp = below.iter().fold(first.len(), |n, t| {
+        n.min(first.iter().zip(*t).take_while(|(a, b)| a == b).count())
+    });
+    if prefix.is_empty() || lcp == prefix.len() {
+        return None;
+    }
+    // The node above: the longest proper prefix of `prefix` that is a term or where the terms
+    // branch (the root at worst).
+    let is_node = |p: &[u8]| {
+        let mut next = BTreeSet::new();
+        for t in &terms {
+            if *t == p {
+                return true;
+            }
+            if t.len() > p.len() && t.starts_with(p) {
+                next.insert(t[p.len()]);
+            }
+        }
+        next.len() >= 2
+    };
+    let upper = (1..prefix.len())
+        .rev()
+        .find(|&i| is_node(&prefix[..i]))
+        .unwrap_or(0);
+    Some((&first[..upper], &first[..lcp]))
 }
 
 /// `bytes` as a Rust byte-string literal: printable ASCII as is, everything else `\xNN`.
@@ -338,6 +511,78 @@ mod tests {
         // "é" and "è" share their first byte: root, C3, A9, A8.
         assert_eq!(radix_nodes(["é", "è"]), 4);
         assert_eq!(plain_nodes(["é", "è"]), 4);
+    }
+
+    fn model(terms: &[(&str, u64)]) -> Model {
+        let mut m = Model::default();
+        for &(t, w) in terms {
+            m.insert(t, w).expect("a valid term");
+        }
+        m
+    }
+
+    fn answer(terms: &[(&str, u64)]) -> Vec<(String, u64)> {
+        terms.iter().map(|&(t, w)| (t.to_owned(), w)).collect()
+    }
+
+    #[test]
+    fn a_tie_names_the_two_terms_in_byte_order() {
+        let m = model(&[("baa", 2), ("bab", 2), ("c", 1)]);
+        let want = m.top_k(b"", 3);
+        // Misordered.
+        let got = answer(&[("bab", 2), ("baa", 2), ("c", 1)]);
+        let why = diagnose(&got, &want, b"", 3, &m);
+        assert!(
+            why.contains("equal weights: byte order decides, \"baa\" < \"bab\""),
+            "{why}"
+        );
+        // Missing: the other of the tie kept instead.
+        let want = m.top_k(b"", 1);
+        let got = answer(&[("bab", 2)]);
+        let why = diagnose(&got, &want, b"", 1, &m);
+        assert!(why.contains("\"baa\" is missing") || why.contains("(\"baa\", 2) is missing"));
+        assert!(
+            why.contains("byte order decides, \"baa\" < \"bab\""),
+            "{why}"
+        );
+        // Not a tie: the weights are named.
+        let got = answer(&[("c", 1), ("baa", 2), ("bab", 2)]);
+        let why = diagnose(&got, &m.top_k(b"", 3), b"", 3, &m);
+        assert!(why.contains("heaviest must come first"), "{why}");
+        assert!(!why.contains("equal weights"), "{why}");
+    }
+
+    #[test]
+    fn nothing_found_names_the_completions_and_the_causes_that_fit() {
+        // "car" and "carton": a radix trie has root -> "car" -> "ton"; b"cart" ends inside the
+        // edge "ton", and is valid UTF-8.
+        let m = model(&[("car", 1), ("carton", 3)]);
+        let why = diagnose(&[], &m.top_k(b"cart", 10), b"cart", 10, &m);
+        assert!(why.contains("b\"cart\""), "{why}");
+        assert!(why.contains("\"carton\""), "{why}");
+        assert!(why.contains("inside an edge"), "{why}");
+        assert!(why.contains("labelled b\"ton\""), "{why}");
+        assert!(!why.contains("UTF-8"), "{why}");
+        assert_eq!(
+            inside_edge(b"cart", &m),
+            Some((&b"car"[..], &b"carton"[..]))
+        );
+        assert_eq!(inside_edge(b"car", &m), None);
+        assert_eq!(inside_edge(b"ca", &m), Some((&b""[..], &b"car"[..])));
+        // b"caf\xC3" with "café" alone: inside the edge "café" from the root, and cut inside a
+        // character: both causes.
+        let m = model(&[("café", 2)]);
+        let why = diagnose(&[], &m.top_k(b"caf\xC3", 10), b"caf\xC3", 10, &m);
+        assert!(why.contains("not valid UTF-8"), "{why}");
+        assert!(why.contains("inside an edge"), "{why}");
+        assert!(why.contains("from the root"), "{why}");
+        // "café" and "cafè" branch at C3: a node, so only the character applies.
+        let m = model(&[("café", 2), ("cafè", 2)]);
+        let why = diagnose(&[], &m.top_k(b"caf\xC3", 10), b"caf\xC3", 10, &m);
+        assert!(
+            why.contains("not valid UTF-8") && !why.contains("inside an edge"),
+            "{why}"
+        );
     }
 
     #[test]

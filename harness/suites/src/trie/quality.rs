@@ -14,7 +14,10 @@
 //!   256 child pointers (2 KiB a node, gigabytes here: such a trie is refused after its first
 //!   thousand terms). The cached trie may add, per node, a `Vec` of `K` term ids of 8 bytes
 //!   ([`CACHE_BYTES_PER_NODE`]), and per term a table entry ([`TABLE_BYTES_PER_TERM`] plus the
-//!   term's bytes).
+//!   term's bytes). A failed memory check prints the bytes per node and names the likely causes:
+//!   spare capacity (a `Vec` grown by doubling, or cut back with `truncate`, keeps its room: an
+//!   excess that `shrink_to_fit` removes), entries larger than an id (copies of the terms in the
+//!   caches), and a map per node.
 //! - **nodes**: the plain trie's node count must be exactly 1 + the distinct byte prefixes of
 //!   the terms; the radix trie's at most the plain trie's and at most `2·terms + 1`. Their ratio
 //!   is what merging chains saves.
@@ -33,7 +36,7 @@ use std::time::Duration;
 
 use kata_core::trie::DEFAULT_CACHE;
 
-use super::model::{answer_literal, brute_top_k, bytes_literal, rank};
+use super::model::{answer_literal, brute_top_k, bytes_literal, diagnose, rank, Model};
 use super::subject::{Cached, Kind, Plain, Radix, Shared, Subject};
 use super::workloads::{vocabulary, ZipfRanks, QUALITY_VOCABULARY};
 use super::TrieFamily;
@@ -311,14 +314,20 @@ fn exact<S: Subject>(ctx: &mut Ctx, s: &S, v: &Vocab, prefixes: &[Vec<u8>], ks: 
             }
             match first {
                 None => Ok(()),
-                Some((p, k, got, want)) => Err(format!(
-                    "{wrong} of {} answers differ from the sorted terms'; the first: \
-                     top_k({}, {k}) is {}, expected {}",
-                    prefixes.len() * ks.len(),
-                    bytes_literal(&p),
-                    answer_literal(&got),
-                    answer_literal(&want)
-                )),
+                Some((p, k, got, want)) => {
+                    let model = Model {
+                        terms: v.terms.iter().cloned().collect(),
+                    };
+                    Err(format!(
+                        "{wrong} of {} answers differ from the sorted terms'; the first: \
+                         top_k({}, {k}) is {}, expected {}: {}",
+                        prefixes.len() * ks.len(),
+                        bytes_literal(&p),
+                        answer_literal(&got),
+                        answer_literal(&want),
+                        diagnose(&got, &want, &p, k, &model)
+                    ))
+                }
             }
         },
     );
@@ -422,25 +431,54 @@ fn memory(ctx: &mut Ctx, v: &Vocab, built: &[Built], counted: bool) {
     }
     if let Some(p) = find(Kind::Plain).and_then(|b| b.heap.map(|h| (b, h))) {
         let per = p.1 as f64 / n;
+        let per_node = p.1 as f64 / v.plain_nodes as f64;
         let bound = PLAIN_BYTES_PER_NODE * npt;
+        let passed = per <= bound;
+        let mut threshold = format!(
+            "<= {bound:.0}: {PLAIN_BYTES_PER_NODE} bytes per node × {npt:.2} nodes per term (the \
+             vocabulary's), room for a short sorted list of children and a weight"
+        );
+        if !passed {
+            threshold.push_str(&format!(
+                ". Likely causes: {}; a map per node (a HashMap<u8, _> of children costs about \
+                 150 bytes a node, an array of 256 children 2 KiB); a copy of the term or of its \
+                 prefix kept in nodes (a String per node)",
+                SPARE_CAPACITY
+            ));
+        }
         ctx.measure(Measurement {
             name: format!(
-                "Trie: heap bytes per term ({:.1} bytes per node, {npt:.2} nodes per term)",
-                p.1 as f64 / v.plain_nodes as f64
+                "Trie: heap bytes per term ({per_node:.1} bytes per node, {npt:.2} nodes per term)"
             ),
             value: (per * 10.0).round() / 10.0,
             unit: "bytes".into(),
-            threshold: format!(
-                "<= {bound:.0}: {PLAIN_BYTES_PER_NODE} bytes per node, a short list of children \
-                 and a weight; a HashMap per node costs about 150 bytes a node, an array of 256 \
-                 children 2 KiB"
-            ),
-            passed: per <= bound,
+            threshold,
+            passed,
         });
         if let Some(c) = find(Kind::Cached).and_then(|b| b.heap) {
             let per_c = c as f64 / n;
-            let allowance = CACHE_BYTES_PER_NODE * npt + TABLE_BYTES_PER_TERM + v.bytes as f64 / n;
+            let term_bytes = v.bytes as f64 / n;
+            let allowance = CACHE_BYTES_PER_NODE * npt + TABLE_BYTES_PER_TERM + term_bytes;
             let bound = per + allowance;
+            let passed = per_c <= bound;
+            let mut threshold = format!(
+                "<= {bound:.0}: the plain trie's {per:.1}, plus per node a Vec of K = \
+                 {DEFAULT_CACHE} term ids of 8 bytes ({CACHE_BYTES_PER_NODE} × {npt:.2} nodes \
+                 per term), plus per term an entry in a table of terms ({TABLE_BYTES_PER_TERM} + \
+                 the term's {term_bytes:.1} bytes)"
+            );
+            if !passed {
+                let extra = (c - p.1) as f64 / v.plain_nodes as f64;
+                threshold.push_str(&format!(
+                    "; here the cached trie holds {extra:.1} bytes per node more than the plain \
+                     trie (the allowance is {:.1}, table included). Likely causes: {}; cache \
+                     entries larger than an id (a String per entry is 24 bytes and a copy of the \
+                     term, an Arc<str> 16 bytes; a u32 id into a table of terms is 4); a map per \
+                     node (a HashMap of children, or of cached weights)",
+                    allowance / npt,
+                    SPARE_CAPACITY
+                ));
+            }
             ctx.measure(Measurement {
                 name: format!(
                     "CachedTrie (K = {DEFAULT_CACHE}): heap bytes per term, beside the plain \
@@ -448,18 +486,18 @@ fn memory(ctx: &mut Ctx, v: &Vocab, built: &[Built], counted: bool) {
                 ),
                 value: (per_c * 10.0).round() / 10.0,
                 unit: "bytes".into(),
-                threshold: format!(
-                    "<= {bound:.0}: the plain trie's, plus per node a Vec of K = \
-                     {DEFAULT_CACHE} term ids of 8 bytes ({CACHE_BYTES_PER_NODE} × {npt:.2} \
-                     nodes per term), plus a table of terms ({TABLE_BYTES_PER_TERM} + {:.1} \
-                     bytes per term); copies of the terms in the caches cost far more",
-                    v.bytes as f64 / n
-                ),
-                passed: per_c <= bound,
+                threshold,
+                passed,
             });
         }
     }
 }
+
+/// The first likely cause every failed memory check names: the room a `Vec` keeps empty.
+const SPARE_CAPACITY: &str = "spare capacity (a Vec grown by push or insert doubles its room, \
+    4, 8, 16 entries, so up to half of it is empty, and truncate, remove and clear keep all of \
+    it: a list of 10 filled one entry at a time has room for 16; call shrink_to_fit once a Vec \
+    stops growing, or make it with reserve_exact for the size it will reach)";
 
 /// The node table and its checks.
 fn nodes(ctx: &mut Ctx, v: &Vocab, built: &[Built]) {

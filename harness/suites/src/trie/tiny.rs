@@ -35,6 +35,19 @@ pub const CACHE_ONLY: u8 = 7;
 /// published late).
 pub const LAG: u8 = 8;
 
+/// `top_k` collects the completions in byte order and sorts them with
+/// `sort_unstable_by_key(weight)`: equal weights in whatever order the sort leaves them.
+pub const UNSTABLE: u8 = 9;
+
+/// `top_k` collects the completions in the order the terms were first inserted and sorts them
+/// by weight alone (stably): equal weights in insertion order.
+pub const INSERTION_ORDER: u8 = 10;
+
+/// The radix trie (`KIND` 1) finds nothing for a prefix that ends inside an edge of the merged
+/// radix trie of its terms (a walk that stops at the end of the prefix without looking along
+/// the label), though it keys its nodes by byte.
+pub const EDGE: u8 = 11;
+
 /// Answers remembered by `(prefix, k)`.
 type Memo = HashMap<(Vec<u8>, usize), Vec<(String, u64)>>;
 
@@ -43,6 +56,8 @@ type Memo = HashMap<(Vec<u8>, usize), Vec<(String, u64)>>;
 pub struct Tiny<const BUG: u8, const KIND: u8> {
     model: Model,
     ever: BTreeSet<String>,
+    /// The terms in the order first inserted.
+    order: Vec<String>,
     memo: Mutex<Memo>,
     cache: usize,
 }
@@ -70,6 +85,12 @@ impl<const BUG: u8, const KIND: u8> Tiny<BUG, KIND> {
     fn forget(&self) {
         self.memo.lock().expect("memo").clear();
     }
+
+    fn inserted(&mut self, term: &str) {
+        if self.ever.insert(term.to_owned()) {
+            self.order.push(term.to_owned());
+        }
+    }
 }
 
 impl<const BUG: u8, const KIND: u8> Autocomplete for Tiny<BUG, KIND> {
@@ -82,7 +103,7 @@ impl<const BUG: u8, const KIND: u8> Autocomplete for Tiny<BUG, KIND> {
     fn insert(&mut self, term: &str, weight: u64) -> Result<Option<u64>, TermError> {
         Self::check(term)?;
         let old = self.model.terms.insert(term.to_owned(), weight);
-        self.ever.insert(term.to_owned());
+        self.inserted(term);
         if !Self::stale() || old.is_none_or(|o| weight > o) {
             self.forget();
         }
@@ -97,7 +118,7 @@ impl<const BUG: u8, const KIND: u8> Autocomplete for Tiny<BUG, KIND> {
             w.saturating_add(delta)
         };
         let w = *w;
-        self.ever.insert(term.to_owned());
+        self.inserted(term);
         self.forget();
         Ok(w)
     }
@@ -115,6 +136,9 @@ impl<const BUG: u8, const KIND: u8> Autocomplete for Tiny<BUG, KIND> {
         if BUG == CHARS && std::str::from_utf8(prefix).is_err() {
             return Vec::new();
         }
+        if BUG == EDGE && KIND == 1 && super::model::inside_edge(prefix, &self.model).is_some() {
+            return Vec::new();
+        }
         let key = (prefix.to_vec(), k);
         if let Some(hit) = self.memo.lock().expect("memo").get(&key) {
             return hit.clone();
@@ -123,6 +147,25 @@ impl<const BUG: u8, const KIND: u8> Autocomplete for Tiny<BUG, KIND> {
         if BUG == TIES {
             let mut all = self.model.top_k(prefix, usize::MAX);
             all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
+            all.truncate(k);
+            got = all;
+        }
+        if BUG == UNSTABLE || BUG == INSERTION_ORDER {
+            let mut all: Vec<(String, u64)> = if BUG == UNSTABLE {
+                self.model.top_k(prefix, usize::MAX)
+            } else {
+                self.order
+                    .iter()
+                    .filter_map(|t| Some((t.clone(), self.model.weight(t)?)))
+                    .filter(|(t, _)| t.as_bytes().starts_with(prefix))
+                    .collect()
+            };
+            if BUG == UNSTABLE {
+                all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                all.sort_unstable_by_key(|e| std::cmp::Reverse(e.1));
+            } else {
+                all.sort_by_key(|e| std::cmp::Reverse(e.1));
+            }
             all.truncate(k);
             got = all;
         }

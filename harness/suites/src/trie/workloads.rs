@@ -30,10 +30,14 @@
 //!
 //! # The complexity stage's term sets
 //!
-//! - [`Plan::synthetic`]: `n` distinct terms of 8 bytes, whose first two letters come from 4
-//!   ([`HEAD`]) and the other six from 16 ([`TAIL`]), scrambled from the term's number; weights
-//!   Zipf by the number. Every one of the 16 two-letter prefixes is completed by about `n / 16`
-//!   terms, every one-letter prefix by `n / 4`, and an update touches 8 nodes whatever `n`.
+//! - [`Plan::synthetic`]: `n` distinct terms of [`SYNTHETIC_BYTES`] (14) letters from 4
+//!   ([`HEAD`]), scrambled from the term's number; weights Zipf by the number. Every one of the
+//!   16 two-letter prefixes is completed by about `n / 16` terms, every one-letter prefix by
+//!   `n / 4`, and an update touches 15 nodes whatever `n`. Four letters, not more: the subtree
+//!   of a node `d` bytes deep holds about `n / 4^d` terms, so each 4 times more terms fills the
+//!   caches of a cached trie one level deeper, the same step at every size of the series (with
+//!   16 letters, one level per 16 times, half of the steps between two sizes held most of the
+//!   growth, and a cost that is a logarithm fitted no class).
 //! - [`Stems`]: for the insert series, 4 stems of `length − 8` bytes inserted first; each
 //!   operation inserts a new term, a stem and 8 more bytes, whose bytes the workload writes in
 //!   place (no allocation, no copy of the stem), so that only the trie's work grows with the
@@ -412,10 +416,12 @@ impl Plan {
     }
 }
 
-/// The letters of a synthetic term's first two bytes.
+/// The letters of a synthetic term, and the first letters of the insert series' stems.
 pub const HEAD: [u8; 4] = *b"etao";
-/// The letters of its other six.
+/// The letters of the insert series' stems and suffixes.
 pub const TAIL: [u8; 16] = *b"etaoinshrdlucmfw";
+/// The length of a synthetic term: 14 letters of 2 bits, the 28 bits of a scrambled number.
+pub const SYNTHETIC_BYTES: usize = 14;
 
 /// A bijection of the 28-bit numbers, mixed by `seed`.
 fn scramble28(i: u64, seed: u64) -> u64 {
@@ -428,17 +434,13 @@ fn scramble28(i: u64, seed: u64) -> u64 {
     x ^ (x >> 15)
 }
 
-/// Synthetic term number `i` (below 2^28): 2 letters of [`HEAD`] and 6 of [`TAIL`], from a
-/// scramble of `i`, so distinct for distinct `i`.
+/// Synthetic term number `i` (below 2^28): [`SYNTHETIC_BYTES`] letters of [`HEAD`], two bits
+/// each of a scramble of `i`, so distinct for distinct `i`.
 pub fn synthetic_term(i: u64, seed: u64) -> String {
     let x = scramble28(i, seed);
-    let mut out = String::with_capacity(8);
-    out.push(char::from(HEAD[(x & 3) as usize]));
-    out.push(char::from(HEAD[((x >> 2) & 3) as usize]));
-    for d in 0..6 {
-        out.push(char::from(TAIL[((x >> (4 + 4 * d)) & 15) as usize]));
-    }
-    out
+    (0..SYNTHETIC_BYTES)
+        .map(|d| char::from(HEAD[((x >> (2 * d)) & 3) as usize]))
+        .collect()
 }
 
 /// A position in a list, cycling.
@@ -700,7 +702,7 @@ mod tests {
         let p = Plan::synthetic(1 << 12, 3);
         let distinct: HashSet<&str> = p.terms().iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(distinct.len(), 1 << 12);
-        assert!(p.terms().iter().all(|(t, _)| t.len() == 8));
+        assert!(p.terms().iter().all(|(t, _)| t.len() == SYNTHETIC_BYTES));
         assert_eq!(p.queries().len(), 16);
         for q in p.queries() {
             let n = p
