@@ -176,6 +176,22 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "TopK over ConservativeCountMinSketch",
         ),
         ("count-min-sketch", "evicts-newest", "SpaceSaving: counts"),
+        (
+            "consistent-hashing",
+            "modulo-repeats-weighted",
+            "ModuloRouter: add",
+        ),
+        (
+            "consistent-hashing",
+            "weighted-flag-overwritten",
+            "Rendezvous: add",
+        ),
+        ("consistent-hashing", "jump-last-is-highest", "Jump: add"),
+        (
+            "trie",
+            "search-skips-ties",
+            "CachedTrie: insert, add_weight",
+        ),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -202,6 +218,10 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "count-min-sketch" => {
                 "use count_min_sketch_solution::*; use kata_core::count_min_sketch::*;"
             }
+            "consistent-hashing" => {
+                "use consistent_hashing_solution::*; use kata_core::consistent_hashing::*;"
+            }
+            "trie" => "use trie_solution::*;",
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(
@@ -223,7 +243,9 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              leaky-bucket-solution = {{ path = {:?} }}\n\
              sliding-window-solution = {{ path = {:?} }}\n\
              bloom-filter-solution = {{ path = {:?} }}\n\
-             count-min-sketch-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             consistent-hashing-solution = {{ path = {:?} }}\n\
+             count-min-sketch-solution = {{ path = {:?} }}\n\
+             trie-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
@@ -231,7 +253,9 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             path("solutions/leaky-bucket"),
             path("solutions/sliding-window"),
             path("solutions/bloom-filter"),
+            path("solutions/consistent-hashing"),
             path("solutions/count-min-sketch"),
+            path("solutions/trie"),
         ),
     )
     .expect("Cargo.toml");

@@ -30,13 +30,17 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     ("sliding-window", "ring-log"),
     ("bloom-filter", "sip-modulo"),
     ("count-min-sketch", "hashed-rows"),
+    ("consistent-hashing", "btree-sip"),
+    ("trie", "boxed"),
 ];
 
 pub mod bloom_filter;
+pub mod consistent_hashing;
 pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod sliding_window;
+pub mod trie;
 
 // ---- lru: the textbook design. ----
 

@@ -57,7 +57,7 @@ crate::mutants! {
     "minimum-only" => WithConservative<BadSketch<MINIMUM_ONLY, true>, R> {
         mistake: "conservative update raises only the counters that hold the minimum, leaving \
                    the others below the item's new count",
-        rejected_by: [examples],
+        rejected_by: [examples, properties],
         passes: [],
     }
     "merge-max" => WithPlain<BadSketch<MERGE_MAX, false>, R> {
@@ -91,7 +91,7 @@ crate::mutants! {
     "never-replaces" => WithTopK<NEVER_REPLACES, R> {
         mistake: "TopK keeps the first k items it sees: once it holds k candidates, no item \
                    replaces one, however heavy it grows",
-        rejected_by: [examples],
+        rejected_by: [examples, properties],
         passes: [],
     }
     "evict-with-count" => WithScanSs<EVICT_WITH_COUNT, R> {

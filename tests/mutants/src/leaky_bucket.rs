@@ -93,7 +93,7 @@ crate::mutants! {
     "concurrent-floor-retry" => ConcFamily<LockedBug<FLOOR_RETRY>, R> {
         mistake: "the thread-safe bucket, a textbook bucket behind a mutex, rounds retry_after \
                    down to the nanosecond, so a client that waits as told is refused again",
-        rejected_by: [examples],
+        rejected_by: [examples, properties],
         passes: [],
     }
     "split-offer" => ConcFamily<SplitOffer, R> {

@@ -65,7 +65,7 @@ crate::mutants! {
     "atomic-floor-retry" => AtomicFamily<FloorRetry, R> {
         mistake: "the atomic bucket rounds its retry hint down, so a client that waits as told \
                    is refused again",
-        rejected_by: [examples],
+        rejected_by: [examples, properties],
         passes: [],
     }
     "locked" => AtomicFamily<Locked, R> {
