@@ -24,6 +24,12 @@
 //! - `count_min_sketch` (feature `count-min-sketch`): the `count-min-sketch` and
 //!   `streaming_algorithms` crates behind [`kata_core::count_min_sketch::Sketch`], and
 //!   `streaming_algorithms`' `Top` behind [`kata_core::count_min_sketch::TopKTracker`];
+//! - `consistent_hashing` (feature `consistent-hashing`): `hashring` (a ring), `jumphash`,
+//!   `hrw-hash` (rendezvous), `maglev` and `anchorhash` behind
+//!   [`kata_core::consistent_hashing::Router`];
+//! - `trie` (feature `trie`): `qp-trie`, `patricia_tree`, `radix_trie` and `trie-rs` behind
+//!   [`kata_core::trie::Autocomplete`], and `fst` in the memory comparison
+//!   (`tests/trie_memory.rs`);
 //! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
