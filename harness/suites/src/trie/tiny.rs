@@ -278,12 +278,14 @@ impl<const BUG: u8> TrieFamily for Family<BUG> {
     type Shared = TinyShared<BUG>;
 }
 
-/// The failed checks of a stage run on the default seed: name and message.
+/// The failed checks of a stage run on the default seed: name and message, each also printed
+/// (shown when a test fails).
 pub fn failures(stage: impl FnOnce(&mut crate::Ctx)) -> Vec<(String, String)> {
     use crate::report::{Event, Reporter};
     let mut ctx = crate::Ctx::new(Reporter::in_memory(), crate::runner::DEFAULT_SEED);
     stage(&mut ctx);
-    ctx.events()
+    let failed: Vec<(String, String)> = ctx
+        .events()
         .iter()
         .filter_map(|e| match e {
             Event::CheckEnd {
@@ -295,5 +297,9 @@ pub fn failures(stage: impl FnOnce(&mut crate::Ctx)) -> Vec<(String, String)> {
             Event::Measurement(m) if !m.passed => Some((m.name.clone(), m.threshold.clone())),
             _ => None,
         })
-        .collect()
+        .collect();
+    for (name, message) in &failed {
+        eprintln!("FAILED {name}\n    {message}");
+    }
+    failed
 }
