@@ -479,10 +479,14 @@ mod tests {
         run_to(&ws, lru, Some(Stage::Quality), None, &out).unwrap();
         assert!(out.take().contains("Hint 1 of"));
         // Unsolved, the first stage's first hint.
+        let solved_root = ws.root.clone();
         let ws = repository("unsolved", lru, false);
         let out = Out::buffer(false);
         run_to(&ws, lru, None, None, &out).unwrap();
         assert!(out.take().contains("Hints for the examples stage of lru"));
+        for dir in [&ws.root, &solved_root] {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 
     #[test]

@@ -761,6 +761,24 @@ fn radix_nodes<T: Autocomplete>(ctx: &mut Ctx) {
                 1,
                 "RadixTrie, after every term was removed: node_count()"
             );
+            // Down to one term from a shape where the removed term's parent is left with one
+            // child: a removal that merges only the node it emptied, not that parent, keeps
+            // root, "a", "b", "c" (4 > 2·1 + 1).
+            let mut t = T::new();
+            for term in ["abc", "abd", "ae"] {
+                let _ = t.insert(term, 1);
+            }
+            let _ = t.remove("ae");
+            let _ = t.remove("abd");
+            ensure!(
+                t.node_count() <= 3,
+                "RadixTrie, after insert(\"abc\", 1), insert(\"abd\", 1), insert(\"ae\", 1), \
+                 remove(\"ae\"), remove(\"abd\"): node_count() is {} with 1 term, expected at \
+                 most 2·len + 1 = 3 (merged, it is 2: the root and \"abc\"): removing \"ae\" \
+                 leaves \"a\" with no term and one child, and removing \"abd\" leaves \"b\" so: \
+                 each must be merged into its child, not only the node the removal emptied",
+                t.node_count()
+            );
             Ok(())
         },
     );
