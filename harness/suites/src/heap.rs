@@ -60,11 +60,7 @@ pub fn reserve_arena() -> bool {
     if ARENA_BASE.load(Ordering::Acquire) != 0 {
         return true;
     }
-    let Ok(layout) = Layout::from_size_align(ARENA_BYTES, 4096) else {
-        return false;
-    };
-    // SAFETY: the layout has a non-zero size; the block is never freed (the process ends first).
-    let base = unsafe { System.alloc_zeroed(layout) } as usize;
+    let base = reserve_zeroed(ARENA_BYTES);
     if base == 0 {
         return false;
     }
@@ -72,6 +68,41 @@ pub fn reserve_arena() -> bool {
     ARENA_END.store(base + ARENA_BYTES, Ordering::Relaxed);
     ARENA_BASE.store(base, Ordering::Release);
     true
+}
+
+/// `bytes` of zeroed address space, or 0. On Unix an anonymous mapping straight from the kernel,
+/// whose pages are zero when first touched: `calloc` would do the same natively, but under
+/// valgrind (where the counted stages run) the replacement `calloc` zeroes every byte itself,
+/// which cost each counting run a gigabyte of `memset`, 1.07 billion instructions and 12 s.
+#[cfg(unix)]
+fn reserve_zeroed(bytes: usize) -> usize {
+    // SAFETY: a fresh private anonymous mapping; it touches no existing memory and is never
+    // unmapped (the process ends first).
+    let ptr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        0
+    } else {
+        ptr as usize
+    }
+}
+
+/// `bytes` of zeroed memory from the system allocator, or 0.
+#[cfg(not(unix))]
+fn reserve_zeroed(bytes: usize) -> usize {
+    let Ok(layout) = Layout::from_size_align(bytes, 4096) else {
+        return 0;
+    };
+    // SAFETY: the layout has a non-zero size; the block is never freed (the process ends first).
+    unsafe { System.alloc_zeroed(layout) as usize }
 }
 
 /// Serves the allocations of every thread from the arena (when `on`, and [`reserve_arena`] made
