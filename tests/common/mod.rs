@@ -134,6 +134,13 @@ pub fn learner_state(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
 /// in a [`Copy`].
 pub fn kata_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let real = dir == root();
+    assert!(
+        real || !args.iter().any(|a| a.starts_with("--mutant")),
+        "`cargo kata {}` in a copy would build the mutants runner there (every kata's mutants, \
+         172 s of one core cold): grade mutants in the real clone (`common::kata`), where it is \
+         built once",
+        args.join(" ")
+    );
     // Runs in the real clone share its target directory's events files, named by kata,
     // implementation and stage; in a copy, the copy's lock already excludes everyone else.
     let _grading: Vec<Lock> = if real {
