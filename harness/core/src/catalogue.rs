@@ -98,7 +98,8 @@ pub const KATAS: &[Kata] = &[
         name: "snowflake",
         title: "Snowflake IDs: time, worker and sequence bits, clocks that jump, lock-free, base62",
         difficulty: 3,
-        curriculum: "000 Module 6.4 Unique ID Generator, Module 6.1 Distributed ID generation; 002 Week 7",
+        curriculum:
+            "000 Module 6.4 Unique ID Generator, Module 6.1 Distributed ID generation; 002 Week 7",
     },
 ];
 

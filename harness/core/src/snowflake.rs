@@ -270,10 +270,9 @@ impl fmt::Display for IdError {
                 "the timestamp no longer fits its bits: no ID can be made after the layout's \
                  last millisecond (use a later epoch or more timestamp bits)",
             ),
-            IdError::NotAnId { id } => write!(
-                f,
-                "{id} has bit 63 set: IDs use the low 63 bits only"
-            ),
+            IdError::NotAnId { id } => {
+                write!(f, "{id} has bit 63 set: IDs use the low 63 bits only")
+            }
         }
     }
 }
@@ -303,9 +302,14 @@ pub struct Parts {
 /// - Each ID is strictly greater than the one before: a `(timestamp, sequence)` pair is never
 ///   handed out twice, even when the clock goes backwards.
 /// - The clock is *behind* when it reads a millisecond earlier than the latest one an ID was
-///   issued in (before the first ID: the epoch). Then, by [`Backwards`]: refuse with
-///   [`IdError::ClockMovedBackwards`], or ask for a retry while behind by at most the
-///   tolerance.
+///   issued in (before the first ID: the epoch). It is behind by the start of that millisecond
+///   minus the reading. Then, by [`Backwards`]: refuse with [`IdError::ClockMovedBackwards`],
+///   or ask for a retry while behind by at most the tolerance (inclusive), the retry being due
+///   when the clock reaches the millisecond the next ID will be in (that one, or the next if its
+///   sequence is used up).
+/// - [`IdError::TimestampOverflow`] comes before anything else once no ID can ever be made:
+///   the clock is past the last millisecond the timestamp bits hold, or that millisecond's
+///   sequence is used up.
 pub trait IdGenerator<C: Clock>: Sized {
     /// A generator configured by `config`, reading Unix time from `clock`.
     ///
