@@ -404,31 +404,31 @@ fn overflow(make: Make<ManualClock>, kind: &str) -> Outcome {
 fn decoding(make: Make<ManualClock>, kind: &str) -> Outcome {
     let config = Config::new(9)
         .with_layout(Layout::new(30, 13, 20))
-        .with_epoch_ms(1_000);
+        .with_epoch_ms(E - 10);
     let (mut g, _clock) = build(make, kind, config, at(E, 0))?;
     let top = u64::MAX >> 1;
     ensure_eq!(
         g.decode(top)?,
         Ok(Parts {
-            unix_ms: 1_000 + (1 << 30) - 1,
+            unix_ms: E - 10 + (1 << 30) - 1,
             worker: (1 << 13) - 1,
             sequence: (1 << 20) - 1
         }),
-        "{kind} (30/13/20 bits, epoch 1 000): decode(2^63 - 1)"
+        "{kind} (30/13/20 bits, epoch 10 ms before the clock): decode(2^63 - 1)"
     );
     ensure_eq!(
         g.decode(5 << 33 | 6 << 20 | 7)?,
         Ok(Parts {
-            unix_ms: 1_005,
+            unix_ms: E - 5,
             worker: 6,
             sequence: 7
         }),
-        "{kind} (30/13/20 bits, epoch 1 000): decode(5 << 33 | 6 << 20 | 7)"
+        "{kind} (30/13/20 bits, epoch 10 ms before the clock): decode(5 << 33 | 6 << 20 | 7)"
     );
     ensure_eq!(
         g.decode(0)?,
         Ok(Parts {
-            unix_ms: 1_000,
+            unix_ms: E - 10,
             worker: 0,
             sequence: 0
         }),
