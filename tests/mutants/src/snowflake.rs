@@ -10,7 +10,7 @@ use std::time::Duration;
 use kata_core::catalogue::Stage;
 use kata_core::clock::Clock;
 use kata_core::snowflake::{
-    Backwards, Config, ConcurrentIdGenerator, ConfigError, DecodeError, Field, IdCodec, IdError,
+    Backwards, ConcurrentIdGenerator, Config, ConfigError, DecodeError, Field, IdCodec, IdError,
     IdGenerator, Layout, Parts, NANOS_PER_MS,
 };
 use kata_core::sync::atomic::{AtomicU64, Ordering};
@@ -83,10 +83,12 @@ crate::mutants! {
         rejected_by: [concurrency],
         passes: [examples, properties],
     }
+    // Properties too: its failure there is the atomic generator's replay snippet that
+    // tests/failure_messages.rs compiles.
     "locked" => AtomicFamily<Locked, R> {
         mistake: "the atomic generator is a correct generator behind kata_core::sync::Mutex: \
                    right answers, but not lock-free as the kata demands",
-        rejected_by: [concurrency],
+        rejected_by: [properties, concurrency],
         passes: [],
     }
     "worker-high" => SeqFamily<WORKER_HIGH, R> {
@@ -567,7 +569,10 @@ impl<C: Clock + Send + Sync> ConcurrentIdGenerator<C> for RememberingGen<C> {
     fn try_next_id(&self) -> Result<u64, IdError> {
         let id = self.inner.try_next_id()?;
         let mut log = self.log.lock();
-        assert!(!log.contains(&id), "ID {id} would have been handed out twice");
+        assert!(
+            !log.contains(&id),
+            "ID {id} would have been handed out twice"
+        );
         log.push(id);
         Ok(id)
     }

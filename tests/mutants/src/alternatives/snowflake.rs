@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use kata_core::clock::Clock;
 use kata_core::snowflake::{
-    Backwards, Config, ConcurrentIdGenerator, ConfigError, DecodeError, Field, IdCodec, IdError,
+    Backwards, ConcurrentIdGenerator, Config, ConfigError, DecodeError, Field, IdCodec, IdError,
     IdGenerator, Parts, NANOS_PER_MS,
 };
 use kata_core::sync::atomic::{AtomicU64, Ordering};
