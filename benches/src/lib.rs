@@ -78,6 +78,8 @@ pub mod leaky_bucket;
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
+#[cfg(feature = "snowflake")]
+pub mod snowflake;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
 #[cfg(feature = "token-bucket")]

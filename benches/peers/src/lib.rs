@@ -53,6 +53,8 @@ pub mod lru;
 pub mod quick_cache_unsync;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
+#[cfg(feature = "snowflake")]
+pub mod snowflake;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 #[cfg(feature = "trie")]
