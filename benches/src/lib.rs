@@ -78,10 +78,10 @@ pub mod leaky_bucket;
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
-#[cfg(feature = "snowflake")]
-pub mod snowflake;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
+#[cfg(feature = "snowflake")]
+pub mod snowflake;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 #[cfg(feature = "trie")]

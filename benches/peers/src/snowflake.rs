@@ -17,7 +17,7 @@
 
 use kata_core::clock::Clock;
 use kata_core::snowflake::{
-    Config, ConcurrentIdGenerator, ConfigError, DecodeError, IdCodec, IdError, IdGenerator, Parts,
+    ConcurrentIdGenerator, Config, ConfigError, DecodeError, IdCodec, IdError, IdGenerator, Parts,
 };
 use kata_core::sync::Mutex;
 use kata_suites::snowflake::SnowflakeFamily;
@@ -114,7 +114,10 @@ pub const PEERS: &[Peer] = &[
 ];
 
 /// Checks `config` as the kata does (through the reference), and keeps the reference's decoder.
-fn checked<C: Clock>(config: Config, clock: C) -> Result<snowflake_solution::Snowflake<C>, ConfigError> {
+fn checked<C: Clock>(
+    config: Config,
+    clock: C,
+) -> Result<snowflake_solution::Snowflake<C>, ConfigError> {
     snowflake_solution::Snowflake::new(config, clock)
 }
 
@@ -152,7 +155,9 @@ pub struct SharedRsSnowflake<C>(Mutex<RsSnowflake<C>>);
 
 impl<C: Clock + Send + Sync> ConcurrentIdGenerator<C> for SharedRsSnowflake<C> {
     fn new(config: Config, clock: C) -> Result<Self, ConfigError> {
-        Ok(SharedRsSnowflake(Mutex::new(RsSnowflake::new(config, clock)?)))
+        Ok(SharedRsSnowflake(Mutex::new(RsSnowflake::new(
+            config, clock,
+        )?)))
     }
 
     #[inline]
@@ -187,8 +192,8 @@ impl<C: Clock> SonyflakePeer<C> {
     fn build(config: Config, clock: C) -> Result<Self, ConfigError> {
         let kata = checked(config, clock)?;
         let machine = (config.worker & 0xFFFF) as u16;
-        let start = ::chrono::DateTime::from_timestamp_millis(config.epoch_ms as i64)
-            .unwrap_or_default();
+        let start =
+            ::chrono::DateTime::from_timestamp_millis(config.epoch_ms as i64).unwrap_or_default();
         let inner = ::sonyflake::Sonyflake::builder()
             .start_time(start)
             .machine_id(&move || Ok(machine))

@@ -14,9 +14,11 @@
 //! "moving backwards" that only moved on another thread. Reading the clock once and then retrying
 //! the compare-and-swap with that stale reading does (and refuses where it must not).
 //!
-//! [`Base62`] encodes by repeated division, the digits written from the end of an 11-byte buffer;
-//! it decodes through a 256-entry table of digit values, checking the whole text before it
-//! reports an overflow so that the first error in the documented order is the one returned.
+//! [`Base62`] encodes two digits per division (a table of the 3 844 pairs), written from the end
+//! of a small buffer; it decodes through a 256-entry table of digit values in one unchecked pass
+//! for texts of at most 10 digits (below 62^10, which fits a `u64`), and falls back to a checked
+//! pass, which reports the first error in the documented order, for longer texts, a leading `0`,
+//! or an invalid byte.
 
 use std::time::Duration;
 
@@ -272,31 +274,24 @@ const DIGITS: [u8; 256] = {
     table
 };
 
-impl IdCodec for Base62 {
-    fn encode(id: u64) -> String {
-        let mut buf = [0u8; BASE62_MAX_LEN];
-        let mut at = BASE62_MAX_LEN;
-        let mut n = id;
-        loop {
-            at -= 1;
-            buf[at] = BASE62_ALPHABET[(n % 62) as usize];
-            n /= 62;
-            if n == 0 {
-                break;
-            }
-        }
-        let mut text = String::with_capacity(BASE62_MAX_LEN - at);
-        for &b in &buf[at..] {
-            text.push(char::from(b));
-        }
-        text
+/// Every pair of digits, `00` to `zz`: [`Base62::encode`] writes two digits per division.
+const PAIRS: [[u8; 2]; 62 * 62] = {
+    let mut table = [[0u8; 2]; 62 * 62];
+    let mut i = 0;
+    while i < 62 * 62 {
+        table[i] = [BASE62_ALPHABET[i / 62], BASE62_ALPHABET[i % 62]];
+        i += 1;
     }
+    table
+};
 
-    fn decode(text: &str) -> Result<u64, DecodeError> {
-        let bytes = text.as_bytes();
-        if bytes.is_empty() {
-            return Err(DecodeError::Empty);
-        }
+/// 62^10: every text of at most 10 digits is below it, so below `u64::MAX`.
+const TEN_DIGITS: usize = 10;
+
+impl Base62 {
+    /// The first error of `bytes` in [`DecodeError`]'s order, or its value: the careful path.
+    #[cold]
+    fn decode_checked(bytes: &[u8]) -> Result<u64, DecodeError> {
         let mut value = Some(0u64);
         for (at, &byte) in bytes.iter().enumerate() {
             let digit = DIGITS[usize::from(byte)];
@@ -311,5 +306,57 @@ impl IdCodec for Base62 {
             return Err(DecodeError::LeadingZero);
         }
         value.ok_or(DecodeError::Overflow)
+    }
+}
+
+impl IdCodec for Base62 {
+    #[inline]
+    fn encode(id: u64) -> String {
+        let mut buf = [0u8; BASE62_MAX_LEN + 1];
+        let mut at = buf.len();
+        let mut n = id;
+        while n >= 62 * 62 {
+            let pair = PAIRS[(n % (62 * 62)) as usize];
+            n /= 62 * 62;
+            at -= 2;
+            buf[at] = pair[0];
+            buf[at + 1] = pair[1];
+        }
+        if n >= 62 {
+            let pair = PAIRS[n as usize];
+            at -= 2;
+            buf[at] = pair[0];
+            buf[at + 1] = pair[1];
+        } else {
+            at -= 1;
+            buf[at] = BASE62_ALPHABET[n as usize];
+        }
+        // Every byte is from the alphabet, so ASCII: the check cannot fail.
+        std::str::from_utf8(&buf[at..])
+            .map(str::to_owned)
+            .unwrap_or_default()
+    }
+
+    #[inline]
+    fn decode(text: &str) -> Result<u64, DecodeError> {
+        let bytes = text.as_bytes();
+        if bytes.is_empty() {
+            return Err(DecodeError::Empty);
+        }
+        if bytes.len() > TEN_DIGITS || (bytes[0] == b'0' && bytes.len() > 1) {
+            return Self::decode_checked(bytes);
+        }
+        // At most 10 digits cannot overflow: one pass, and an invalid digit (0xFF) sets bit 7.
+        let mut value = 0u64;
+        let mut seen = 0u8;
+        for &byte in bytes {
+            let digit = DIGITS[usize::from(byte)];
+            seen |= digit;
+            value = value.wrapping_mul(62).wrapping_add(u64::from(digit));
+        }
+        if seen >= 64 {
+            return Self::decode_checked(bytes);
+        }
+        Ok(value)
     }
 }
