@@ -192,6 +192,9 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "search-skips-ties",
             "CachedTrie: insert, add_weight",
         ),
+        ("snowflake", "no-sequence-reset", "Snowflake matches"),
+        ("snowflake", "locked", "AtomicSnowflake matches"),
+        ("snowflake", "lowercase-first", "Base62 round-trips"),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -222,6 +225,10 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
                 "use consistent_hashing_solution::*; use kata_core::consistent_hashing::*;"
             }
             "trie" => "use trie_solution::*;",
+            "snowflake" => {
+                "use snowflake_solution::*; use kata_core::snowflake::*; \
+                 use kata_core::clock::{Clock, ManualClock};"
+            }
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(
@@ -245,7 +252,8 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              bloom-filter-solution = {{ path = {:?} }}\n\
              consistent-hashing-solution = {{ path = {:?} }}\n\
              count-min-sketch-solution = {{ path = {:?} }}\n\
-             trie-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             trie-solution = {{ path = {:?} }}\n\
+             snowflake-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
@@ -256,6 +264,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             path("solutions/consistent-hashing"),
             path("solutions/count-min-sketch"),
             path("solutions/trie"),
+            path("solutions/snowflake"),
         ),
     )
     .expect("Cargo.toml");

@@ -80,6 +80,8 @@ pub mod lfu;
 pub mod lru;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
+#[cfg(feature = "snowflake")]
+pub mod snowflake;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 #[cfg(feature = "trie")]

@@ -20,6 +20,7 @@ use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
 use kata_suites::report::{Event, Reporter};
 use kata_suites::sliding_window::SlidingWindowFamily;
+use kata_suites::snowflake::SnowflakeFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
 use kata_suites::trie::TrieFamily;
 use kata_suites::Ctx;
@@ -166,6 +167,14 @@ pub fn grade_consistent_hashing<F: ConsistentHashingFamily, R: ConsistentHashing
 pub fn grade_trie<F: TrieFamily, R: TrieFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(trie, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `snowflake` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_snowflake<F: SnowflakeFamily, R: SnowflakeFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(snowflake, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

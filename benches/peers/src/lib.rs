@@ -30,6 +30,9 @@
 //! - `trie` (feature `trie`): `qp-trie`, `patricia_tree`, `radix_trie` and `trie-rs` behind
 //!   [`kata_core::trie::Autocomplete`], and `fst` in the memory comparison
 //!   (`tests/trie_memory.rs`);
+//! - `snowflake` (feature `snowflake`): `rs-snowflake` and `sonyflake` (Snowflake generators),
+//!   `ulid` and `uuid` v7 (the 128-bit IDs picked instead) behind
+//!   [`kata_core::snowflake::IdGenerator`], and `base62` behind [`kata_core::snowflake::IdCodec`];
 //! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
@@ -53,6 +56,8 @@ pub mod lru;
 pub mod quick_cache_unsync;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
+#[cfg(feature = "snowflake")]
+pub mod snowflake;
 #[cfg(feature = "token-bucket")]
 pub mod token_bucket;
 #[cfg(feature = "trie")]

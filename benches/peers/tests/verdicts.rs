@@ -51,6 +51,10 @@ fn trie_verdict(name: &str) -> Verdict {
     kata_peers::trie::verdict(name, SEED).expect("a trie peer")
 }
 
+fn snowflake_verdict(name: &str) -> Verdict {
+    kata_peers::snowflake::verdict(name, SEED).expect("a snowflake peer")
+}
+
 fn peer(peers: &'static [Peer], name: &str) -> &'static Peer {
     peers
         .iter()
@@ -451,6 +455,42 @@ fn radix_trie_keeps_the_contract_of_a_radix_trie() {
     assert_verdict(peer(kata_peers::trie::PEERS, "radix_trie"), &verdict, None);
 }
 
+/// The generator peers read the system clock: the first example that reads an ID's value fails.
+#[test]
+fn snowflake_generators_read_the_system_clock() {
+    for name in ["rs-snowflake", "sonyflake", "ulid", "uuid"] {
+        let verdict = snowflake_verdict(name);
+        assert_verdict(
+            peer(kata_peers::snowflake::PEERS, name),
+            &verdict,
+            Some((
+                Stage::Examples,
+                "IDs are timestamp, worker and sequence, counting up in a millisecond",
+            )),
+        );
+        let message = &verdict.failure().expect("fails").message;
+        assert!(message.contains("expected Ok(20983808)"), "{message}");
+    }
+}
+
+#[test]
+fn base62_crate_accepts_leading_zeros() {
+    let verdict = snowflake_verdict("base62");
+    assert_verdict(
+        peer(kata_peers::snowflake::PEERS, "base62"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "base62 encodes every u64 canonically and refuses any other text",
+        )),
+    );
+    let message = &verdict.failure().expect("fails").message;
+    assert!(
+        message.contains("Base62::decode(\"00\"): expected Err(LeadingZero), got Ok(0)"),
+        "{message}"
+    );
+}
+
 #[test]
 fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     let manifest = include_str!("../Cargo.toml");
@@ -464,6 +504,7 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         kata_peers::count_min_sketch::PEERS,
         kata_peers::consistent_hashing::PEERS,
         kata_peers::trie::PEERS,
+        kata_peers::snowflake::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(
@@ -515,5 +556,9 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     assert_eq!(
         names(kata_peers::trie::PEERS),
         ["trie-rs", "qp-trie", "patricia_tree", "radix_trie"]
+    );
+    assert_eq!(
+        names(kata_peers::snowflake::PEERS),
+        ["rs-snowflake", "sonyflake", "ulid", "uuid", "base62"]
     );
 }

@@ -94,6 +94,13 @@ pub const KATAS: &[Kata] = &[
         difficulty: 3,
         curriculum: "000 Module 6.3 Search Autocomplete, Module 7.6 Typeahead; 002 Week 10",
     },
+    Kata {
+        name: "snowflake",
+        title: "Snowflake IDs: time, worker and sequence bits, clocks that jump, lock-free, base62",
+        difficulty: 3,
+        curriculum:
+            "000 Module 6.4 Unique ID Generator, Module 6.1 Distributed ID generation; 002 Week 7",
+    },
 ];
 
 /// Looks a kata up by name.

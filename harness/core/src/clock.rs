@@ -1,12 +1,13 @@
 //! Time as an injected dependency, and the rule for clocks that go backwards ([`Clock`]).
 //!
 //! Time-based katas never call `Instant::now()` themselves: they take a [`Clock`] and ask it. In
-//! normal use that is [`MonotonicClock`]; in tests it is a [`ManualClock`] that moves only when the
+//! normal use that is [`MonotonicClock`] (or [`SystemClock`], for a kata that needs the time of
+//! day); in tests it is a [`ManualClock`] that moves only when the
 //! test says so, which makes every scenario exact and repeatable. Time is a count of nanoseconds
 //! since the clock's own epoch, as a `u64` (enough for 584 years), so katas can do exact integer
 //! arithmetic on it.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::sync::atomic::{AtomicU64, Ordering};
 use crate::sync::Arc;
@@ -72,6 +73,20 @@ impl Clock for MonotonicClock {
     fn now(&self) -> u64 {
         // Saturates after 584 years.
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
+
+/// The wall clock ([`SystemTime`]), with its epoch at the Unix epoch: what an ID generator needs,
+/// since its IDs carry the time of day. Unlike [`MonotonicClock`] it can go backwards (an NTP
+/// correction); a time before 1970 reads as 0.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
     }
 }
 

@@ -97,6 +97,9 @@ runner! {
     "trie" => trie, trie_family:
         TrieReference = trie_solution if "trie",
         TrieLearner = trie_kata if "trie-learner";
+    "snowflake" => snowflake, snowflake_family:
+        SnowflakeReference = snowflake_solution if "snowflake",
+        SnowflakeLearner = snowflake_kata if "snowflake-learner";
 }
 
 /// The runner's entry point, for the binaries.

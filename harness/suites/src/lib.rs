@@ -71,6 +71,7 @@ suites! {
     "count-min-sketch" => count_min_sketch,
     "consistent-hashing" => consistent_hashing,
     "trie" => trie,
+    "snowflake" => snowflake,
 }
 
 pub use check::Ctx;

@@ -32,6 +32,7 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     ("count-min-sketch", "hashed-rows"),
     ("consistent-hashing", "btree-sip"),
     ("trie", "boxed"),
+    ("snowflake", "last-id"),
 ];
 
 pub mod bloom_filter;
@@ -40,6 +41,7 @@ pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod sliding_window;
+pub mod snowflake;
 pub mod trie;
 
 // ---- lru: the textbook design. ----

@@ -18,6 +18,7 @@ pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
 pub mod sliding_window;
+pub mod snowflake;
 pub mod token_bucket;
 pub mod trie;
 
@@ -34,6 +35,7 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "count-min-sketch" => count_min_sketch::MUTANTS,
         "consistent-hashing" => consistent_hashing::MUTANTS,
         "trie" => trie::MUTANTS,
+        "snowflake" => snowflake::MUTANTS,
         _ => return None,
     })
 }
