@@ -94,6 +94,13 @@ pub const KATAS: &[Kata] = &[
         difficulty: 3,
         curriculum: "000 Module 6.3 Search Autocomplete, Module 7.6 Typeahead; 002 Week 10",
     },
+    Kata {
+        name: "vector-clock",
+        title: "Vector clocks: happened-before across replicas, and a store that keeps siblings",
+        difficulty: 3,
+        curriculum: "000 Module 8.1 Vector clocks & conflict resolution, Module 6.4 Version \
+                     vectors; 002 Week 4 Dynamo",
+    },
 ];
 
 /// Looks a kata up by name.

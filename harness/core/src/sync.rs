@@ -285,3 +285,18 @@ pub mod thread {
     #[cfg(kata_loom)]
     pub use loom::thread::{spawn, yield_now, JoinHandle};
 }
+
+/// Channels between threads: `crossbeam-channel`'s unbounded channel, or loom's `mpsc` under
+/// `--cfg kata_loom`, where every order in which messages are delivered and received is explored.
+///
+/// Only what both share is used: [`unbounded`] makes a pair, [`Sender::send`] and
+/// [`Receiver::recv`] return a `Result` (an error when the other side has gone). Under loom a
+/// `recv` with no message left and no sender to send one blocks forever (loom reports a
+/// deadlock), so a thread that receives must know how many messages to wait for.
+pub mod channel {
+    #[cfg(not(kata_loom))]
+    pub use crossbeam_channel::{unbounded, Receiver, Sender};
+
+    #[cfg(kata_loom)]
+    pub use loom::sync::mpsc::{channel as unbounded, Receiver, Sender};
+}
