@@ -97,6 +97,9 @@ runner! {
     "trie" => trie, trie_family:
         TrieReference = trie_solution if "trie",
         TrieLearner = trie_kata if "trie-learner";
+    "vector-clock" => vector_clock, vector_clock_family:
+        VectorClockReference = vector_clock_solution if "vector-clock",
+        VectorClockLearner = vector_clock_kata if "vector-clock-learner";
 }
 
 /// The runner's entry point, for the binaries.

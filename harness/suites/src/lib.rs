@@ -71,6 +71,7 @@ suites! {
     "count-min-sketch" => count_min_sketch,
     "consistent-hashing" => consistent_hashing,
     "trie" => trie,
+    "vector-clock" => vector_clock,
 }
 
 pub use check::Ctx;
