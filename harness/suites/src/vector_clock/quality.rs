@@ -13,8 +13,8 @@
 //!   exchange. The true number of concurrent writes is computed from what each writer had seen
 //!   (not from a clock): the writes no later write saw. Each replica must hold exactly that many
 //!   siblings; a last-writer-wins store would keep one and lose the rest.
-//! - **clock size**: histories over 4 to 256 processes whose node ids are spread over 0 to
-//!   65 535: a clock's `len()` must be the number of processes it has heard of, and its heap bytes
+//! - **clock size**: histories of 24 events per process over 4 to 256 processes whose node ids
+//!   are spread over 0 to 16 383: a clock's `len()` must be the number of processes it has heard of, and its heap bytes
 //!   per entry at most [`MAX_BYTES_PER_ENTRY`] (a dense array indexed by node id would hold
 //!   8 bytes for every id up to the largest).
 
@@ -274,8 +274,8 @@ fn clock_size<F: VectorClockFamily>(ctx: &mut Ctx) {
     let mut extra_entries = 0usize;
     let mut worst_bytes: f64 = 0.0;
     for (i, &n) in SIZES.iter().enumerate() {
-        let nodes = distinct_nodes(n, 1 << 16, ctx.sub_seed(50 + i as u64));
-        let history = History::random(nodes.clone(), 8 * n, ctx.sub_seed(60 + i as u64));
+        let nodes = distinct_nodes(n, 1 << 14, ctx.sub_seed(50 + i as u64));
+        let history = History::random(nodes.clone(), 24 * n, ctx.sub_seed(60 + i as u64));
         let measured = crate::check::guarded(|| -> Result<(usize, usize, isize), String> {
             let clocks = final_clocks::<F::Clock>(&history)?;
             let past = history.past();
@@ -329,7 +329,7 @@ fn clock_size<F: VectorClockFamily>(ctx: &mut Ctx) {
         ]);
     }
     ctx.table(
-        "Clocks at the end of a history of 8 events per process, node ids spread over 0..65 536",
+        "Clocks at the end of a history of 24 events per process, node ids spread over 0..16 384",
         &[
             "processes",
             "entries per clock",
