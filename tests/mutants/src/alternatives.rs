@@ -32,6 +32,7 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     ("count-min-sketch", "hashed-rows"),
     ("consistent-hashing", "btree-sip"),
     ("trie", "boxed"),
+    ("vector-clock", "btree"),
 ];
 
 pub mod bloom_filter;
@@ -41,6 +42,7 @@ pub mod leaky_bucket;
 pub mod lfu;
 pub mod sliding_window;
 pub mod trie;
+pub mod vector_clock;
 
 // ---- lru: the textbook design. ----
 

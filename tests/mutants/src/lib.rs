@@ -20,6 +20,7 @@ pub mod lru;
 pub mod sliding_window;
 pub mod token_bucket;
 pub mod trie;
+pub mod vector_clock;
 
 /// The mutants of kata `kata` (its name in the catalogue), or `None` for a kata that has none
 /// yet: the one place the repository's tests find them.
@@ -34,6 +35,7 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "count-min-sketch" => count_min_sketch::MUTANTS,
         "consistent-hashing" => consistent_hashing::MUTANTS,
         "trie" => trie::MUTANTS,
+        "vector-clock" => vector_clock::MUTANTS,
         _ => return None,
     })
 }

@@ -253,11 +253,11 @@ pub fn run<F: VectorClockFamily>(ctx: &mut Ctx) {
             Dot { node: 4, counter: 10 },
             "put(4, {{4: 9, 2: 1}}) in an empty store: one more than the context's 9"
         );
-        let d = put::<F>(&mut s, 2, &C::<F>::new(), "blind")?;
+        let d = put::<F>(&mut s, 4, &C::<F>::new(), "blind")?;
         ensure_eq!(
             d,
-            Dot { node: 2, counter: 2 },
-            "a blind put(2) in a store holding a version whose context has {{2: 1}}"
+            Dot { node: 4, counter: 11 },
+            "a blind put(4) in a store holding the dot (4, 10)"
         );
         Ok(())
     });
