@@ -192,6 +192,11 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "search-skips-ties",
             "CachedTrie: insert, add_weight",
         ),
+        (
+            "vector-clock",
+            "counter-ignores-contexts",
+            "replicas: puts and replication",
+        ),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -222,6 +227,9 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
                 "use consistent_hashing_solution::*; use kata_core::consistent_hashing::*;"
             }
             "trie" => "use trie_solution::*;",
+            "vector-clock" => {
+                "use vector_clock_solution::*; use kata_core::vector_clock::*;"
+            }
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(
@@ -245,7 +253,8 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              bloom-filter-solution = {{ path = {:?} }}\n\
              consistent-hashing-solution = {{ path = {:?} }}\n\
              count-min-sketch-solution = {{ path = {:?} }}\n\
-             trie-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             trie-solution = {{ path = {:?} }}\n\
+             vector-clock-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
@@ -256,6 +265,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             path("solutions/consistent-hashing"),
             path("solutions/count-min-sketch"),
             path("solutions/trie"),
+            path("solutions/vector-clock"),
         ),
     )
     .expect("Cargo.toml");

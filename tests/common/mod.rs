@@ -255,6 +255,7 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "count-min-sketch" => ("space-saving-min-scan", "space-saving"),
         "consistent-hashing" => ("linear-ring", "ring"),
         "trie" => ("uncached-scan", "cached-top-k"),
+        "vector-clock" => ("quadratic-compare", "compare"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -574,6 +575,12 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn vector_clock() {
+                super::$check("vector-clock");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
@@ -589,6 +596,7 @@ macro_rules! each_kata {
                         "count-min-sketch",
                         "consistent-hashing",
                         "trie",
+                        "vector-clock",
                     ],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );

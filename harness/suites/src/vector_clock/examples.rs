@@ -94,6 +94,12 @@ pub fn run<F: VectorClockFamily>(ctx: &mut Ctx) {
         )?;
         compare_case::<F>(&[(1, 3)], &[(1, 2), (2, 1)], Concurrent, "each has one above")?;
         compare_case::<F>(
+            &[(1, 5)],
+            &[(2, 1)],
+            Concurrent,
+            "5 events of node 1 against 1 of node 2: more events is not later",
+        )?;
+        compare_case::<F>(
             &[(1, 1)],
             &[(2, 1)],
             Concurrent,
