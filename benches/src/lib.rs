@@ -84,6 +84,8 @@ pub mod sliding_window;
 pub mod token_bucket;
 #[cfg(feature = "trie")]
 pub mod trie;
+#[cfg(feature = "vector-clock")]
+pub mod vector_clock;
 
 /// What the CLI asked for.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,6 +22,7 @@ use kata_suites::report::{Event, Reporter};
 use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
 use kata_suites::trie::TrieFamily;
+use kata_suites::vector_clock::VectorClockFamily;
 use kata_suites::Ctx;
 
 /// The stages a peer is graded on, in order.
@@ -166,6 +167,14 @@ pub fn grade_consistent_hashing<F: ConsistentHashingFamily, R: ConsistentHashing
 pub fn grade_trie<F: TrieFamily, R: TrieFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(trie, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `vector-clock` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_vector_clock<F: VectorClockFamily, R: VectorClockFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(vector_clock, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

@@ -30,6 +30,8 @@
 //! - `trie` (feature `trie`): `qp-trie`, `patricia_tree`, `radix_trie` and `trie-rs` behind
 //!   [`kata_core::trie::Autocomplete`], and `fst` in the memory comparison
 //!   (`tests/trie_memory.rs`);
+//! - `vector_clock` (feature `vector-clock`): crdts's `VClock` behind
+//!   [`kata_core::vector_clock::VectorClock`];
 //! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
@@ -57,6 +59,8 @@ pub mod sliding_window;
 pub mod token_bucket;
 #[cfg(feature = "trie")]
 pub mod trie;
+#[cfg(feature = "vector-clock")]
+pub mod vector_clock;
 
 pub use grade::{Failure, Verdict};
 

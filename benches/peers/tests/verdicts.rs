@@ -517,3 +517,13 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         ["trie-rs", "qp-trie", "patricia_tree", "radix_trie"]
     );
 }
+
+#[test]
+fn crdts_vclock_passes() {
+    let verdict = kata_peers::vector_clock::verdict("crdts", SEED).expect("a vector-clock peer");
+    assert_verdict(
+        peer(kata_peers::vector_clock::PEERS, "crdts"),
+        &verdict,
+        None,
+    );
+}

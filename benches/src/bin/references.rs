@@ -14,6 +14,7 @@ fn main() {
         "count-min-sketch" => kata_bench::count_min_sketch::main(),
         "consistent-hashing" => kata_bench::consistent_hashing::main(),
         "trie" => kata_bench::trie::main(),
+        "vector-clock" => kata_bench::vector_clock::main(),
         other => kata_bench::fail(&format!(
             "no kata `{other}` in the references' bench binary (set KATA_BENCH_KATA to a kata's \
              name; `cargo kata bench <kata> --solution` does)"
