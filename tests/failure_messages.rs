@@ -227,9 +227,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
                 "use consistent_hashing_solution::*; use kata_core::consistent_hashing::*;"
             }
             "trie" => "use trie_solution::*;",
-            "vector-clock" => {
-                "use vector_clock_solution::*; use kata_core::vector_clock::*;"
-            }
+            "vector-clock" => "use vector_clock_solution::*; use kata_core::vector_clock::*;",
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(

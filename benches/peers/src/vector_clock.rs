@@ -13,7 +13,7 @@
 //! duplicates.
 
 use kata_core::vector_clock::{
-    Causality, ClockError, Dot, NodeId, Read, Version, VectorClock, VersionedStore,
+    Causality, ClockError, Dot, NodeId, Read, VectorClock, Version, VersionedStore,
 };
 use kata_suites::vector_clock::VectorClockFamily;
 

@@ -47,7 +47,7 @@
 use std::marker::PhantomData;
 
 pub use kata_core::vector_clock::{
-    Causality, ClockError, Dot, NodeId, Read, Version, VectorClock, VersionedStore,
+    Causality, ClockError, Dot, NodeId, Read, VectorClock, Version, VersionedStore,
 };
 
 /// A sparse vector clock: a counter per node that has ticked, none for the others.

@@ -10,7 +10,7 @@
 //!   they need.
 
 use kata_core::vector_clock::{
-    Causality, ClockError, Dot, NodeId, Read, Version, VectorClock, VersionedStore,
+    Causality, ClockError, Dot, NodeId, Read, VectorClock, Version, VersionedStore,
 };
 
 /// A sparse vector clock: the counters above 0, sorted by node.

@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use kata_core::catalogue::Stage;
 use kata_core::sync::{Arc, Mutex};
 use kata_core::vector_clock::{
-    Causality, ClockError, Dot, NodeId, Read, Version, VectorClock, VersionedStore,
+    Causality, ClockError, Dot, NodeId, Read, VectorClock, Version, VersionedStore,
 };
 use kata_suites::vector_clock::VectorClockFamily;
 use kata_suites::Ctx;

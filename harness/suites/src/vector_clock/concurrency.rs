@@ -257,8 +257,10 @@ fn stress<F: VectorClockFamily>(seed: u64) -> Outcome {
         Done,
     }
     type R<F> = Replica<<F as VectorClockFamily>::Clock, <F as VectorClockFamily>::Store<u64>>;
-    let (senders, receivers): (Vec<Sender<Mail<F::Clock>>>, Vec<Receiver<Mail<F::Clock>>>) =
-        (0..REPLICAS).map(|_| unbounded()).unzip();
+    type Pair<C> = (Sender<Mail<C>>, Receiver<Mail<C>>);
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..REPLICAS)
+        .map(|_| -> Pair<F::Clock> { unbounded() })
+        .unzip();
     let handles: Vec<_> = receivers
         .into_iter()
         .enumerate()

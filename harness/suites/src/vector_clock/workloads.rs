@@ -16,6 +16,9 @@ use kata_core::vector_clock::{NodeId, VectorClock};
 
 use crate::measure::{SplitMix64, Spec};
 
+/// A clock's entries, as `from_entries` takes them.
+pub type Entries = Vec<(NodeId, u64)>;
+
 /// The prepared pairs a compare or merge workload goes through in turn.
 pub const PAIRS: usize = 16;
 
@@ -63,7 +66,7 @@ fn make<C: VectorClock>(e: &[(NodeId, u64)]) -> C {
 
 /// [`PAIRS`] pairs of clocks of `n` entries: `b` is `a` (even pairs) or `a` with every fourth
 /// counter raised and `n / 8` nodes more (odd pairs).
-pub fn compare_pairs(n: usize, seed: u64) -> Vec<(Vec<(NodeId, u64)>, Vec<(NodeId, u64)>)> {
+pub fn compare_pairs(n: usize, seed: u64) -> Vec<(Entries, Entries)> {
     let mut rng = SplitMix64::new(seed);
     (0..PAIRS)
         .map(|p| {
@@ -89,7 +92,7 @@ pub fn compare_pairs(n: usize, seed: u64) -> Vec<(Vec<(NodeId, u64)>, Vec<(NodeI
 }
 
 /// [`PAIRS`] pairs of clocks of `n` entries sharing half their nodes.
-pub fn merge_pairs(n: usize, seed: u64) -> Vec<(Vec<(NodeId, u64)>, Vec<(NodeId, u64)>)> {
+pub fn merge_pairs(n: usize, seed: u64) -> Vec<(Entries, Entries)> {
     let mut rng = SplitMix64::new(seed);
     (0..PAIRS)
         .map(|_| {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::iter::Peekable;
 
 use kata_core::vector_clock::{
-    Causality, ClockError, Dot, NodeId, Read, Version, VectorClock, VersionedStore,
+    Causality, ClockError, Dot, NodeId, Read, VectorClock, Version, VersionedStore,
 };
 use kata_suites::vector_clock::VectorClockFamily;
 
@@ -162,7 +162,13 @@ impl<V: Clone> VersionedStore<V> for DotStore<V> {
         let known = self
             .versions
             .iter()
-            .map(|(d, (_, c))| if d.node == node { d.counter.max(c.get(node)) } else { c.get(node) })
+            .map(|(d, (_, c))| {
+                if d.node == node {
+                    d.counter.max(c.get(node))
+                } else {
+                    c.get(node)
+                }
+            })
             .max()
             .unwrap_or(0)
             .max(context.get(node));
@@ -211,8 +217,7 @@ impl<V: Clone> VersionedStore<V> for DotStore<V> {
         {
             return Ok(false);
         }
-        self.versions
-            .retain(|d, _| !d.covered_by(&version.context));
+        self.versions.retain(|d, _| !d.covered_by(&version.context));
         self.versions
             .insert(version.dot, (version.value, version.context));
         Ok(true)
