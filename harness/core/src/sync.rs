@@ -4,7 +4,8 @@
 //! `std::sync` or `parking_lot` directly: that is what lets the concurrency stage model-check it
 //! with [loom](https://docs.rs/loom), which explores the interleavings of these primitives. In a
 //! normal build they are `parking_lot`'s mutex (no poisoning: `lock()` returns the guard) and the
-//! standard atomics, plus a lock-free [`atomic::AtomicU128`] from `portable-atomic`.
+//! standard atomics, plus a lock-free [`atomic::AtomicU128`] from `portable-atomic`. Katas whose
+//! concurrency is message passing take their [`channel`]s from here too.
 //!
 //! Every [`Mutex::lock`] is counted per thread ([`locks_taken`]), so a suite can check a
 //! requirement such as "lock-free": it reads the count before and after a call and fails the check
