@@ -9,7 +9,7 @@
 //!   siblings. Sibling lists are short (one when there is no conflict), so a linear scan is what
 //!   they need.
 
-use kata_core::vector_clock::{
+pub use kata_core::vector_clock::{
     Causality, ClockError, Dot, NodeId, Read, VectorClock, Version, VersionedStore,
 };
 
