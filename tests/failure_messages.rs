@@ -195,6 +195,11 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
         ("snowflake", "no-sequence-reset", "Snowflake matches"),
         ("snowflake", "locked", "AtomicSnowflake matches"),
         ("snowflake", "lowercase-first", "Base62 round-trips"),
+        (
+            "vector-clock",
+            "counter-ignores-contexts",
+            "replicas: puts and replication",
+        ),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -229,6 +234,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
                 "use snowflake_solution::*; use kata_core::snowflake::*; \
                  use kata_core::clock::{Clock, ManualClock};"
             }
+            "vector-clock" => "use vector_clock_solution::*; use kata_core::vector_clock::*;",
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         functions.push_str(&format!(
@@ -253,7 +259,8 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              consistent-hashing-solution = {{ path = {:?} }}\n\
              count-min-sketch-solution = {{ path = {:?} }}\n\
              trie-solution = {{ path = {:?} }}\n\
-             snowflake-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             snowflake-solution = {{ path = {:?} }}\n\
+             vector-clock-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
@@ -265,6 +272,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             path("solutions/count-min-sketch"),
             path("solutions/trie"),
             path("solutions/snowflake"),
+            path("solutions/vector-clock"),
         ),
     )
     .expect("Cargo.toml");

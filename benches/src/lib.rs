@@ -86,6 +86,8 @@ pub mod snowflake;
 pub mod token_bucket;
 #[cfg(feature = "trie")]
 pub mod trie;
+#[cfg(feature = "vector-clock")]
+pub mod vector_clock;
 
 /// What the CLI asked for.
 #[derive(Debug, Clone, PartialEq)]

@@ -256,6 +256,7 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "consistent-hashing" => ("linear-ring", "ring"),
         "trie" => ("uncached-scan", "cached-top-k"),
         "snowflake" => ("remembers-issued", "next-id"),
+        "vector-clock" => ("quadratic-compare", "compare"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -581,6 +582,12 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn vector_clock() {
+                super::$check("vector-clock");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
@@ -597,6 +604,7 @@ macro_rules! each_kata {
                         "consistent-hashing",
                         "trie",
                         "snowflake",
+                        "vector-clock",
                     ],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );

@@ -23,6 +23,7 @@ use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::snowflake::SnowflakeFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
 use kata_suites::trie::TrieFamily;
+use kata_suites::vector_clock::VectorClockFamily;
 use kata_suites::Ctx;
 
 /// The stages a peer is graded on, in order.
@@ -175,6 +176,14 @@ pub fn grade_trie<F: TrieFamily, R: TrieFamily>(seed: u64) -> Verdict {
 pub fn grade_snowflake<F: SnowflakeFamily, R: SnowflakeFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(snowflake, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `vector-clock` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_vector_clock<F: VectorClockFamily, R: VectorClockFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(vector_clock, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

@@ -33,6 +33,8 @@
 //! - `snowflake` (feature `snowflake`): `rs-snowflake` and `sonyflake` (Snowflake generators),
 //!   `ulid` and `uuid` v7 (the 128-bit IDs picked instead) behind
 //!   [`kata_core::snowflake::IdGenerator`], and `base62` behind [`kata_core::snowflake::IdCodec`];
+//! - `vector_clock` (feature `vector-clock`): crdts's `VClock` behind
+//!   [`kata_core::vector_clock::VectorClock`];
 //! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
@@ -62,6 +64,8 @@ pub mod snowflake;
 pub mod token_bucket;
 #[cfg(feature = "trie")]
 pub mod trie;
+#[cfg(feature = "vector-clock")]
+pub mod vector_clock;
 
 pub use grade::{Failure, Verdict};
 

@@ -562,3 +562,13 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         ["rs-snowflake", "sonyflake", "ulid", "uuid", "base62"]
     );
 }
+
+#[test]
+fn crdts_vclock_passes() {
+    let verdict = kata_peers::vector_clock::verdict("crdts", SEED).expect("a vector-clock peer");
+    assert_verdict(
+        peer(kata_peers::vector_clock::PEERS, "crdts"),
+        &verdict,
+        None,
+    );
+}

@@ -101,6 +101,13 @@ pub const KATAS: &[Kata] = &[
         curriculum:
             "000 Module 6.4 Unique ID Generator, Module 6.1 Distributed ID generation; 002 Week 7",
     },
+    Kata {
+        name: "vector-clock",
+        title: "Vector clocks: happened-before across replicas, and a store that keeps siblings",
+        difficulty: 3,
+        curriculum: "000 Module 8.1 Vector clocks & conflict resolution, Module 6.4 Version \
+                     vectors; 002 Week 4 Dynamo",
+    },
 ];
 
 /// Looks a kata up by name.

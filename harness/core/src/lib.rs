@@ -5,8 +5,8 @@
 //! written once, generic over those traits, and run unchanged against either. This crate holds:
 //!
 //! - [`lru`], [`lfu`], [`token_bucket`], [`leaky_bucket`], [`sliding_window`],
-//!   [`bloom_filter`], [`count_min_sketch`], [`consistent_hashing`], [`trie`] and [`snowflake`]: the API each kata
-//!   implements, with the error types the suites match on;
+//!   [`bloom_filter`], [`count_min_sketch`], [`consistent_hashing`], [`trie`], [`snowflake`] and
+//!   [`vector_clock`]: the API each kata implements, with the error types the suites match on;
 //! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
 //! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
 //!   become [loom](https://docs.rs/loom)'s under `--cfg kata_loom`;
@@ -27,3 +27,4 @@ pub mod snowflake;
 pub mod sync;
 pub mod token_bucket;
 pub mod trie;
+pub mod vector_clock;

@@ -4,7 +4,8 @@
 //! `std::sync` or `parking_lot` directly: that is what lets the concurrency stage model-check it
 //! with [loom](https://docs.rs/loom), which explores the interleavings of these primitives. In a
 //! normal build they are `parking_lot`'s mutex (no poisoning: `lock()` returns the guard) and the
-//! standard atomics, plus a lock-free [`atomic::AtomicU128`] from `portable-atomic`.
+//! standard atomics, plus a lock-free [`atomic::AtomicU128`] from `portable-atomic`. Katas whose
+//! concurrency is message passing take their [`channel`]s from here too.
 //!
 //! Every [`Mutex::lock`] is counted per thread ([`locks_taken`]), so a suite can check a
 //! requirement such as "lock-free": it reads the count before and after a call and fails the check
@@ -284,4 +285,19 @@ pub mod thread {
 
     #[cfg(kata_loom)]
     pub use loom::thread::{spawn, yield_now, JoinHandle};
+}
+
+/// Channels between threads: `crossbeam-channel`'s unbounded channel, or loom's `mpsc` under
+/// `--cfg kata_loom`, where every order in which messages are delivered and received is explored.
+///
+/// Only what both share is used: [`unbounded`] makes a pair, [`Sender::send`] and
+/// [`Receiver::recv`] return a `Result` (an error when the other side has gone). Under loom a
+/// `recv` with no message left and no sender to send one blocks forever (loom reports a
+/// deadlock), so a thread that receives must know how many messages to wait for.
+pub mod channel {
+    #[cfg(not(kata_loom))]
+    pub use crossbeam_channel::{unbounded, Receiver, Sender};
+
+    #[cfg(kata_loom)]
+    pub use loom::sync::mpsc::{channel as unbounded, Receiver, Sender};
 }

@@ -100,6 +100,9 @@ runner! {
     "snowflake" => snowflake, snowflake_family:
         SnowflakeReference = snowflake_solution if "snowflake",
         SnowflakeLearner = snowflake_kata if "snowflake-learner";
+    "vector-clock" => vector_clock, vector_clock_family:
+        VectorClockReference = vector_clock_solution if "vector-clock",
+        VectorClockLearner = vector_clock_kata if "vector-clock-learner";
 }
 
 /// The runner's entry point, for the binaries.

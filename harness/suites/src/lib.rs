@@ -72,6 +72,7 @@ suites! {
     "consistent-hashing" => consistent_hashing,
     "trie" => trie,
     "snowflake" => snowflake,
+    "vector-clock" => vector_clock,
 }
 
 pub use check::Ctx;

@@ -33,6 +33,7 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     ("consistent-hashing", "btree-sip"),
     ("trie", "boxed"),
     ("snowflake", "last-id"),
+    ("vector-clock", "btree"),
 ];
 
 pub mod bloom_filter;
@@ -43,6 +44,7 @@ pub mod lfu;
 pub mod sliding_window;
 pub mod snowflake;
 pub mod trie;
+pub mod vector_clock;
 
 // ---- lru: the textbook design. ----
 

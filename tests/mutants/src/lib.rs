@@ -21,6 +21,7 @@ pub mod sliding_window;
 pub mod snowflake;
 pub mod token_bucket;
 pub mod trie;
+pub mod vector_clock;
 
 /// The mutants of kata `kata` (its name in the catalogue), or `None` for a kata that has none
 /// yet: the one place the repository's tests find them.
@@ -36,6 +37,7 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "consistent-hashing" => consistent_hashing::MUTANTS,
         "trie" => trie::MUTANTS,
         "snowflake" => snowflake::MUTANTS,
+        "vector-clock" => vector_clock::MUTANTS,
         _ => return None,
     })
 }

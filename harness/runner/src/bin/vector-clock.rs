@@ -1,0 +1,5 @@
+//! The runner built with feature `vector-clock`.
+
+fn main() {
+    kata_runner::main()
+}
