@@ -743,7 +743,7 @@ pub fn report(ctx: &mut Ctx, s: &Series, counts: &Counts) {
     };
     ctx.note(format!(
         "{}: {how} = {}; expected {} = {}; each class's best curve misses a point by at most: {} \
-         (a class fits within {:.0} %)",
+         (a class fits within {:.0} %; the slowest-growing class that fits is the one fitted)",
         s.title,
         fitted.formula(),
         s.expected.name(),

@@ -304,7 +304,7 @@ pub fn run<F: SnowflakeFamily>(ctx: &mut Ctx) {
             &["measure", "value", "threshold", "for comparison"],
             vec![
                 vec![
-                    format!("fewest in a complete ms ({full} ms)"),
+                    format!("fewest in any of the {full} complete ms"),
                     min.to_string(),
                     "== 4096".into(),
                     "2^12 sequence values".into(),
