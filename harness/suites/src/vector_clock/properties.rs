@@ -314,3 +314,28 @@ pub fn run<F: VectorClockFamily>(ctx: &mut Ctx) {
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_snippet_declares_saved_only_when_a_step_saves_and_names_the_context() {
+        let blind = render_store(&[StoreOp::Put(0, Context::Saved(3))]);
+        assert!(!blind.contains("saved"), "{blind}");
+        assert!(blind.contains("r[0].put(10, &VClock::new(), 1)?;"), "{blind}");
+        let kept = render_store(&[
+            StoreOp::Put(1, Context::Empty),
+            StoreOp::Save(1),
+            StoreOp::Save(0),
+            StoreOp::Put(2, Context::Saved(3)),
+        ]);
+        assert!(kept.contains("let mut saved: Vec<VClock> = Vec::new();"), "{kept}");
+        assert!(kept.contains("let ctx = saved[1].clone();\nr[2].put(30, &ctx, 4)?;"), "{kept}");
+        let reads = render_store(&[StoreOp::Save(0)]);
+        assert!(reads.contains("let r = ["), "{reads}");
+        let compares = render_clocks(&[ClockOp::Compare(0, 1)]);
+        assert!(compares.starts_with("let c = ["), "{compares}");
+        assert!(compares.contains("dbg!(c[0].compare(&c[1]));"), "{compares}");
+    }
+}
