@@ -140,7 +140,8 @@ pub trait VectorClock: Clone + fmt::Debug + Sized {
     /// # Errors
     ///
     /// The first bad entry, in the order given, decides: [`ClockError::ZeroCounter`] for a
-    /// counter of 0, [`ClockError::DuplicateNode`] for a node given earlier.
+    /// counter of 0, [`ClockError::DuplicateNode`] for a node given earlier. An entry that is
+    /// both (a node given again, with counter 0) may be refused with either.
     fn from_entries(entries: &[(NodeId, u64)]) -> Result<Self, ClockError>;
 
     /// The number of entries: nodes whose counter is above 0.
@@ -216,7 +217,8 @@ pub trait VersionedStore<V: Clone>: Sized {
     ///
     /// # Errors
     ///
-    /// [`ClockError::Overflow`] when `node`'s counter would pass `u64::MAX`; nothing is written.
+    /// [`ClockError::Overflow`] when `node`'s counter would pass `u64::MAX`; nothing is written
+    /// and no version is dropped.
     fn put(&mut self, node: NodeId, context: &Self::Clock, value: V) -> Result<Dot, ClockError>;
 
     /// The values held and the merge of their contexts and dots.
@@ -233,7 +235,8 @@ pub trait VersionedStore<V: Clone>: Sized {
     ///
     /// # Errors
     ///
-    /// [`ClockError::ZeroCounter`] when the version's dot has counter 0; nothing changes.
+    /// [`ClockError::ZeroCounter`] when the version's dot has counter 0, whatever the store
+    /// holds (every clock covers such a dot); nothing changes.
     fn receive(&mut self, version: Version<V, Self::Clock>) -> Result<bool, ClockError>;
 
     /// The number of versions held (siblings).

@@ -14,7 +14,10 @@
 //!   read, concurrent writes are kept as siblings, a read returns every sibling and one context,
 //!   and a write with that context replaces them all.
 //!
-//! Read `katas/vector-clock/README.md` first. Grade your work with `cargo kata check
+//! Read `katas/vector-clock/README.md` first. The types you use but do not write ([`Dot`],
+//! [`Version`], [`Read`], [`Causality`], [`ClockError`]) and the traits are documented in
+//! `harness/core/src/vector_clock.rs` (or run `cargo doc -p kata-core --open`, module
+//! `vector_clock`). Grade your work with `cargo kata check
 //! vector-clock`. Start with [`VClock`]; the store uses it.
 //!
 //! What must hold (the graded suite checks all of it):
@@ -28,7 +31,8 @@
 //!   the clock unchanged (a wrapped counter would make the newest event look like the oldest);
 //! - **bad entries**: [`VectorClock::from_entries`] refuses a counter of 0
 //!   ([`ClockError::ZeroCounter`]) and a node given twice ([`ClockError::DuplicateNode`]): the
-//!   first bad entry in the order given decides;
+//!   first bad entry in the order given decides (an entry that is both, a node given again with
+//!   counter 0, may be refused with either);
 //! - **the store**: a version is superseded by another whose context covers its dot (the
 //!   other's writer had seen it); the store holds exactly the versions it wrote or received that
 //!   nothing it holds supersedes. A put's dot is `(node, c)` with `c` one more than the largest
@@ -118,7 +122,8 @@ impl VectorClock for VClock {
     /// # Errors
     ///
     /// The first bad entry in the order given: [`ClockError::ZeroCounter`] or
-    /// [`ClockError::DuplicateNode`].
+    /// [`ClockError::DuplicateNode`] (an entry that is both, a node given again with counter 0,
+    /// may be refused with either).
     fn from_entries(entries: &[(NodeId, u64)]) -> Result<Self, ClockError> {
         todo!("VClock::from_entries")
     }
@@ -165,7 +170,7 @@ impl<V: Clone> VersionedStore<V> for Store<V> {
     ///
     /// # Errors
     ///
-    /// [`ClockError::Overflow`]; nothing is written.
+    /// [`ClockError::Overflow`]; nothing is written, and no version is dropped.
     fn put(&mut self, node: NodeId, context: &VClock, value: V) -> Result<Dot, ClockError> {
         todo!("Store::put")
     }
@@ -184,7 +189,8 @@ impl<V: Clone> VersionedStore<V> for Store<V> {
     ///
     /// # Errors
     ///
-    /// [`ClockError::ZeroCounter`] for a dot counter of 0; nothing changes.
+    /// [`ClockError::ZeroCounter`] for a dot counter of 0, whatever the store holds; nothing
+    /// changes.
     fn receive(&mut self, version: Version<V, VClock>) -> Result<bool, ClockError> {
         todo!("Store::receive")
     }

@@ -7,6 +7,7 @@
 //!   in `tick`, `merge` or `compare`;
 //! - [`DenseClock`]: a counter per node id in a `Vec<u64>` indexed by the id (correct answers,
 //!   8 bytes for every id up to the largest);
+//! - [`CowClock`]: another clock behind a copy-on-write `Arc` (correct over a sparse clock);
 //! - [`SharedClock`]: entries behind an `Arc<Mutex<..>>`, so that a clone shares them;
 //! - [`UnsortedClock`]: entries in the order first seen, every lookup a scan (O(n²) compare);
 //! - [`VStore`]: the versions in a `Vec`, with one mistake in `put`, `get` or `receive`.
@@ -50,7 +51,7 @@ crate::mutants! {
         mistake: "merge walks both entry lists, then appends what is left of its own but forgets \
                    what is left of the other's: nodes only the other clock has past its own last \
                    node are lost",
-        rejected_by: [examples],
+        rejected_by: [examples, properties],
         passes: [],
     }
     "lamport-compare" => With<SortedClock<LAMPORT_COMPARE>, CORRECT> {
@@ -78,6 +79,20 @@ crate::mutants! {
         rejected_by: [examples, concurrency],
         passes: [],
     }
+    "put-drops-before-overflow" => With<SortedClock<CORRECT>, DROPS_BEFORE_OVERFLOW> {
+        mistake: "put drops the versions its context covers, then finds that the new counter \
+                   would pass u64::MAX and returns Overflow: the refused write has already \
+                   deleted what its writer read",
+        rejected_by: [examples],
+        passes: [],
+    }
+    "zero-dot-checked-late" => With<SortedClock<CORRECT>, ZERO_DOT_CHECKED_LATE> {
+        mistake: "receive answers Ok(false) for a version already covered, and drops what the \
+                   new version supersedes, before refusing a dot with counter 0: a zero dot is \
+                   covered by every clock, so on a store holding versions it is never refused",
+        rejected_by: [examples],
+        passes: [],
+    }
     "context-last-dot" => With<SortedClock<CORRECT>, CONTEXT_LAST_DOT> {
         mistake: "get's context sets each sibling's node to its dot's counter in the order the \
                    siblings are held, instead of taking the larger: a node's older sibling held \
@@ -100,6 +115,13 @@ crate::mutants! {
                    node heard of, not per node",
         rejected_by: [quality],
         passes: [examples, properties, concurrency],
+    }
+    "dense-arc" => With<CowClock<DenseClock>, CORRECT> {
+        mistake: "the dense Vec<u64> by node id behind a copy-on-write Arc (Arc::make_mut before \
+                   each change): a clone only bumps a count, but every clock that changed holds \
+                   its own array of 8 bytes for every id up to the largest",
+        rejected_by: [quality],
+        passes: [examples],
     }
     "shared-clone" => With<SharedClock, CORRECT> {
         mistake: "the entries live behind an Arc<Mutex<..>> so that a clone is cheap, and a \
@@ -150,6 +172,16 @@ pub fn run<R: VectorClockFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Res
             ctx,
             all
         ),
+        // Another: the reference's sorted entries behind a copy-on-write `Arc`, which the
+        // quality stage's heap count must not mistake for the dense `dense-arc`.
+        "cow-sorted" => kata_suites::grade!(
+            vector_clock,
+            With<CowClock<SortedClock<CORRECT>>, CORRECT>,
+            R,
+            stage,
+            ctx,
+            all
+        ),
         _ => Err(format!("no vector-clock mutant named `{name}`")),
     }
 }
@@ -178,6 +210,8 @@ const CONTEXT_WITHOUT_DOTS: u8 = 2;
 const RECEIVE_DROPS_CONCURRENT: u8 = 3;
 const CONTEXT_LAST_DOT: u8 = 4;
 const COUNTER_IGNORES_CONTEXTS: u8 = 5;
+const DROPS_BEFORE_OVERFLOW: u8 = 6;
+const ZERO_DOT_CHECKED_LATE: u8 = 7;
 
 fn relation(less: bool, greater: bool) -> Causality {
     match (less, greater) {
@@ -410,6 +444,61 @@ impl VectorClock for DenseClock {
     }
 }
 
+/// Clock `C` behind a copy-on-write `Arc`: a clone shares it, a change first makes it this
+/// clock's own ([`Arc::make_mut`]). Correct over a sparse clock (`cow-sorted`, graded on every
+/// stage as a correct design); over [`DenseClock`] the mutant `dense-arc`.
+#[derive(Debug, Clone, Default)]
+pub struct CowClock<C> {
+    c: std::sync::Arc<C>,
+}
+
+impl<C: VectorClock + Default> VectorClock for CowClock<C> {
+    fn new() -> Self {
+        CowClock::default()
+    }
+
+    fn tick(&mut self, node: NodeId) -> Result<u64, ClockError> {
+        // Refused before copying: a full counter leaves a shared clock shared.
+        if self.c.get(node) == u64::MAX {
+            return Err(ClockError::Overflow { node });
+        }
+        std::sync::Arc::make_mut(&mut self.c).tick(node)
+    }
+
+    fn get(&self, node: NodeId) -> u64 {
+        self.c.get(node)
+    }
+
+    fn merge(&mut self, other: &Self) {
+        if std::sync::Arc::ptr_eq(&self.c, &other.c) {
+            return;
+        }
+        if self.c.is_empty() {
+            self.c = std::sync::Arc::clone(&other.c);
+            return;
+        }
+        std::sync::Arc::make_mut(&mut self.c).merge(&other.c);
+    }
+
+    fn compare(&self, other: &Self) -> Causality {
+        self.c.compare(&other.c)
+    }
+
+    fn entries(&self) -> Vec<(NodeId, u64)> {
+        self.c.entries()
+    }
+
+    fn from_entries(entries: &[(NodeId, u64)]) -> Result<Self, ClockError> {
+        Ok(CowClock {
+            c: std::sync::Arc::new(C::from_entries(entries)?),
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.c.len()
+    }
+}
+
 /// Sorted entries behind a shared lock: a clone shares them.
 #[derive(Debug, Clone, Default)]
 pub struct SharedClock {
@@ -551,6 +640,9 @@ impl<V: Clone, C: VectorClock, const BUG: u8> VersionedStore<V> for VStore<V, C,
                 last = last.max(v.context.get(node));
             }
         }
+        if BUG == DROPS_BEFORE_OVERFLOW {
+            self.versions.retain(|v| !v.dot.covered_by(context));
+        }
         let counter = last.checked_add(1).ok_or(ClockError::Overflow { node })?;
         let dot = Dot { node, counter };
         if BUG == BLIND_OVERWRITE {
@@ -593,6 +685,17 @@ impl<V: Clone, C: VectorClock, const BUG: u8> VersionedStore<V> for VStore<V, C,
     }
 
     fn receive(&mut self, version: Version<V, C>) -> Result<bool, ClockError> {
+        if BUG == ZERO_DOT_CHECKED_LATE {
+            if self
+                .versions
+                .iter()
+                .any(|v| v.dot == version.dot || version.dot.covered_by(&v.context))
+            {
+                return Ok(false);
+            }
+            self.versions
+                .retain(|v| !v.dot.covered_by(&version.context));
+        }
         if version.dot.counter == 0 {
             return Err(ClockError::ZeroCounter {
                 node: version.dot.node,

@@ -208,8 +208,10 @@ pub fn run<F: VectorClockFamily>(ctx: &mut Ctx) {
                 sorted(s.get().values),
                 vec!["eggs", "milk"],
                 "get().values after two puts with an empty context through node 1: neither \
-                 writer saw the other's write, so neither may replace the other (a store that \
-                 ticks one clock per version loses `milk` here)"
+                 writer saw the other's write, so neither may replace the other (`milk` is \
+                 lost by a store that keeps one version per node, or that ticks node 1's entry \
+                 of a clock per version, so that eggs' clock {{1: 2}} looks as if it descended \
+                 from milk's {{1: 1}})"
             );
             Ok(())
         },
@@ -304,24 +306,52 @@ pub fn run<F: VectorClockFamily>(ctx: &mut Ctx) {
 
     ctx.check("bad input to the store is refused, the store unchanged", || {
         let mut s = S::<F>::new();
-        let full = clock::<F>(&[(1, u64::MAX)])?;
+        let empty = C::<F>::new();
+        put::<F>(&mut s, 1, &empty, "old")?;
+        put::<F>(&mut s, 2, &empty, "other")?;
+        let held = "the store holding \"old\" (dot (1, 1)) and \"other\" (dot (2, 1))";
+        let full = clock::<F>(&[(1, u64::MAX), (2, 1)])?;
         ensure_eq!(
             s.put(1, &full, "late"),
             Err(ClockError::Overflow { node: 1 }),
-            "put(1, {{1: u64::MAX}}, ..)"
+            "put(1, {{1: u64::MAX, 2: 1}}, \"late\") on {held}"
         );
-        ensure_eq!(s.len(), 0, "len() after the refused put");
+        ensure_eq!(
+            sorted(s.get().values),
+            vec!["old", "other"],
+            "get().values after that refused put: its context covers both versions, but a \
+             refused write writes nothing, so it drops nothing either (check the counter before \
+             dropping what the context covers)"
+        );
         let zero = Version {
             value: "zero",
             dot: Dot { node: 5, counter: 0 },
-            context: C::<F>::new(),
+            context: clock::<F>(&[(1, 1), (2, 1)])?,
         };
         ensure_eq!(
             s.receive(zero),
             Err(ClockError::ZeroCounter { node: 5 }),
-            "receive(a version whose dot is (5, 0))"
+            "receive(a version with dot (5, 0) and context {{1: 1, 2: 1}}) on {held}: a dot of \
+             counter 0 is covered by every clock, so it must be refused before asking whether \
+             a held version already covers it"
         );
-        ensure_eq!(s.len(), 0, "len() after the refused receive");
+        ensure_eq!(
+            sorted(s.get().values),
+            vec!["old", "other"],
+            "get().values after that refused receive: nothing changes (its context covers both \
+             versions, but a refused version supersedes nothing)"
+        );
+        let mut fresh = S::<F>::new();
+        ensure_eq!(
+            fresh.receive(Version {
+                value: "zero",
+                dot: Dot { node: 5, counter: 0 },
+                context: C::<F>::new(),
+            }),
+            Err(ClockError::ZeroCounter { node: 5 }),
+            "receive(a version with dot (5, 0)) on an empty store"
+        );
+        ensure_eq!(fresh.len(), 0, "len() after the refused receive on an empty store");
         Ok(())
     });
 }

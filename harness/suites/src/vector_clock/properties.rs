@@ -42,12 +42,19 @@ fn clock_op() -> impl Strategy<Value = ClockOp> {
 }
 
 fn render_clocks(ops: &[ClockOp]) -> String {
-    let mut out = String::from("let mut c = [VClock::new(), VClock::new(), VClock::new()];");
+    // No warning when pasted: `mut` only when a step changes a clock, the comparisons printed.
+    let changes = ops.iter().any(|op| !matches!(op, ClockOp::Compare(..)));
+    let mut out = String::new();
+    if ops.iter().any(|op| matches!(op, ClockOp::Tick(..))) {
+        out.push_str("// in a #[test] fn returning Result<(), ClockError> (for the `?`)\n");
+    }
+    out.push_str(if changes { "let mut c" } else { "let c" });
+    out.push_str(" = [VClock::new(), VClock::new(), VClock::new()];");
     for op in ops {
         let _ = match *op {
             ClockOp::Tick(i, n) => write!(out, "\nc[{i}].tick({n})?;"),
             ClockOp::Merge(i, j) => write!(out, "\nlet other = c[{j}].clone();\nc[{i}].merge(&other);"),
-            ClockOp::Compare(i, j) => write!(out, "\nc[{i}].compare(&c[{j}]);"),
+            ClockOp::Compare(i, j) => write!(out, "\ndbg!(c[{i}].compare(&c[{j}]));"),
         };
     }
     out
@@ -142,8 +149,21 @@ fn store_op() -> impl Strategy<Value = StoreOp> {
 
 fn render_store(ops: &[StoreOp]) -> String {
     let mut out = String::from(
-        "let mut r = [Store::new(), Store::new(), Store::new()]; // nodes 10, 20, 30\nlet mut saved: Vec<VClock> = vec![];",
+        "// in a #[test] fn returning Result<(), ClockError> (for the `?`)\n",
     );
+    // `mut` only when a step changes a replica (a save only reads one).
+    out.push_str(if ops.iter().any(|op| !matches!(op, StoreOp::Save(_))) {
+        "let mut r"
+    } else {
+        "let r"
+    });
+    out.push_str(" = [Store::new(), Store::new(), Store::new()]; // nodes 10, 20, 30");
+    // `saved` is declared only when a step saves a context, and a put with a saved context
+    // names the one it gets, so that the snippet compiles without a warning.
+    let mut saves = 0usize;
+    if ops.iter().any(|op| matches!(op, StoreOp::Save(_))) {
+        out.push_str("\nlet mut saved: Vec<VClock> = Vec::new(); // contexts read, used later");
+    }
     for (step, op) in ops.iter().enumerate() {
         let value = step + 1;
         let _ = match *op {
@@ -155,12 +175,20 @@ fn render_store(ops: &[StoreOp]) -> String {
                 "\nlet ctx = r[{q}].get().context;\nr[{r}].put({}, &ctx, {value})?;",
                 NODES[r]
             ),
+            StoreOp::Put(r, Context::Saved(_)) if saves == 0 => {
+                // Nothing saved yet: the write is blind.
+                write!(out, "\nr[{r}].put({}, &VClock::new(), {value})?;", NODES[r])
+            }
             StoreOp::Put(r, Context::Saved(k)) => write!(
                 out,
-                "\nlet ctx = saved.get({k} % saved.len().max(1)).cloned().unwrap_or_else(VClock::new);\nr[{r}].put({}, &ctx, {value})?;",
+                "\nlet ctx = saved[{}].clone();\nr[{r}].put({}, &ctx, {value})?;",
+                k % saves,
                 NODES[r]
             ),
-            StoreOp::Save(r) => write!(out, "\nsaved.push(r[{r}].get().context);"),
+            StoreOp::Save(r) => {
+                saves += 1;
+                write!(out, "\nsaved.push(r[{r}].get().context);")
+            }
             StoreOp::Send(f, t, k) => write!(
                 out,
                 "\nlet mut vs = r[{f}].versions();\nvs.sort_by_key(|v| v.dot);\nif !vs.is_empty() {{ r[{t}].receive(vs[{k} % vs.len()].clone())?; }}"
@@ -285,4 +313,29 @@ pub fn run<F: VectorClockFamily>(ctx: &mut Ctx) {
             )
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_snippet_declares_saved_only_when_a_step_saves_and_names_the_context() {
+        let blind = render_store(&[StoreOp::Put(0, Context::Saved(3))]);
+        assert!(!blind.contains("saved"), "{blind}");
+        assert!(blind.contains("r[0].put(10, &VClock::new(), 1)?;"), "{blind}");
+        let kept = render_store(&[
+            StoreOp::Put(1, Context::Empty),
+            StoreOp::Save(1),
+            StoreOp::Save(0),
+            StoreOp::Put(2, Context::Saved(3)),
+        ]);
+        assert!(kept.contains("let mut saved: Vec<VClock> = Vec::new();"), "{kept}");
+        assert!(kept.contains("let ctx = saved[1].clone();\nr[2].put(30, &ctx, 4)?;"), "{kept}");
+        let reads = render_store(&[StoreOp::Save(0)]);
+        assert!(reads.contains("let r = ["), "{reads}");
+        let compares = render_clocks(&[ClockOp::Compare(0, 1)]);
+        assert!(compares.starts_with("let c = ["), "{compares}");
+        assert!(compares.contains("dbg!(c[0].compare(&c[1]));"), "{compares}");
+    }
 }
