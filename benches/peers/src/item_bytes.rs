@@ -74,23 +74,3 @@ impl Hash for ItemBytes {
         state.write(self.as_bytes());
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_str_and_its_string_record_the_same_bytes_and_long_items_spill() {
-        assert_eq!(
-            ItemBytes::of("abc").as_bytes(),
-            ItemBytes::of(&String::from("abc")).as_bytes()
-        );
-        assert_eq!(ItemBytes::of(&7u64).as_bytes(), 7u64.to_ne_bytes());
-        let long = "x".repeat(100);
-        let bytes = ItemBytes::of(long.as_str());
-        assert_eq!(&bytes.as_bytes()[..100], long.as_bytes());
-        assert_eq!(bytes.as_bytes().len(), 101, "str's Hash ends with 0xff");
-        let pair = ItemBytes::of(&(1u32, "ab"));
-        assert_eq!(pair.as_bytes().len(), 4 + 2 + 1);
-    }
-}

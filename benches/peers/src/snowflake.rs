@@ -392,18 +392,3 @@ impl SnowflakeFamily for Base62Family {
 pub fn runs_generators(name: &str) -> bool {
     name != "base62"
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_peers_read_real_time() {
-        let clock = kata_core::clock::SystemClock;
-        let mut g = RsSnowflake::new(Config::new(33), clock).expect("valid");
-        let a = g.try_next_id().expect("an id");
-        let b = g.try_next_id().expect("an id");
-        assert!(b > a);
-        assert_eq!(Base62Crate::encode(u64::MAX), "LygHa16AHYF");
-    }
-}

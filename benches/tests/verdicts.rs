@@ -493,7 +493,7 @@ fn base62_crate_accepts_leading_zeros() {
 
 #[test]
 fn the_catalogue_names_each_peer_once_and_the_versions_built() {
-    let manifest = include_str!("../Cargo.toml");
+    let manifest = include_str!("../peers/Cargo.toml");
     for peers in [
         kata_peers::lru::PEERS,
         kata_peers::lfu::PEERS,
@@ -505,6 +505,7 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         kata_peers::consistent_hashing::PEERS,
         kata_peers::trie::PEERS,
         kata_peers::snowflake::PEERS,
+        kata_peers::vector_clock::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(

@@ -5,8 +5,8 @@
 //! time), a `HashMap<String, u64>` and a sorted `Vec<(String, u64)>` beside them.
 //!
 //! Printed as the table in `benches/README.md`, and held to what must hold whatever the crates'
-//! versions. Run with `cargo test -p kata-peers --features trie --test trie_memory -- --nocapture`
-//! to see the table.
+//! versions. Run with `cargo test --profile bench -p kata-bench --features trie --test
+//! trie_memory -- --nocapture` to see the table.
 //!
 //! Memory is what each store holds on the heap, counted by
 //! [`kata_suites::heap::CountingAlloc`], installed as this test binary's allocator: the bytes

@@ -2,7 +2,7 @@
 //! (`kata_peers::lfu::hit_ratios`): printed as the table in `benches/README.md`, and held to
 //! what must hold whatever the crates' versions.
 //!
-//! Run with `cargo test -p kata-peers --features lfu --test hit_ratios -- --nocapture` to see the
+//! Run with `cargo test --profile bench -p kata-bench --features lfu --test hit_ratios -- --nocapture` to see the
 //! table.
 
 use kata_peers::lfu::{hit_ratios, HitRatios, HIT_RATIO_ROWS};

@@ -4,8 +4,8 @@
 //! them, each against the information-theoretic bound log2(1/ε).
 //!
 //! Printed as the table in `benches/README.md`, and held to what must hold whatever the crates'
-//! versions. Run with `cargo test -p kata-peers --features bloom-filter --test bloom_quality --
-//! --nocapture` to see the table.
+//! versions. Run with `cargo test --profile bench -p kata-bench --features bloom-filter --test
+//! bloom_quality -- --nocapture` to see the table.
 //!
 //! Memory is what each filter holds on the heap, counted by
 //! [`kata_suites::heap::CountingAlloc`], installed as this test binary's allocator: the bytes

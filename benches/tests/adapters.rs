@@ -1365,3 +1365,78 @@ fn trie_rs_is_built_once_and_takes_new_values_only() {
         Some(NO_REMOVE)
     );
 }
+
+// ---- the peers crate's own helpers (public, so tested here with the rest) ----
+
+mod grade {
+    use kata_peers::grade::{shorten, NOTE_LINES, NOTE_LINE_CHARS};
+
+    #[test]
+    fn a_message_with_the_reason_first_keeps_the_whole_sequence() {
+        let message = "step 2 `cache.put(1, 1);` returned: expected None, got Some((0, 0))\nminimal failing sequence:\n    let mut cache = LruCache::with_capacity(1)?;\n    cache.put(0, 0);\n    cache.put(1, 1);\n(replay it with --seed 7)";
+        assert_eq!(
+            shorten(message),
+            "step 2 `cache.put(1, 1);` returned: expected None, got Some((0, 0))\n\
+             minimal failing sequence: let mut cache = LruCache::with_capacity(1)?; \
+             cache.put(0, 0); cache.put(1, 1);"
+        );
+    }
+
+    #[test]
+    fn a_model_message_puts_the_reason_first() {
+        let message = "minimal failing sequence:\n    let mut cache = LruCache::with_capacity(1)?;\n    cache.put(0, 0);\nstep 1 `cache.put(0, 0);` returned: expected None, got Some((0, 0))\n(replay it with --seed 7)";
+        assert_eq!(
+            shorten(message),
+            "step 1 `cache.put(0, 0);` returned: expected None, got Some((0, 0))\n\
+             minimal failing sequence: let mut cache = LruCache::with_capacity(1)?; cache.put(0, 0);"
+        );
+    }
+
+    #[test]
+    fn a_long_message_is_cut() {
+        let long = "x".repeat(500);
+        let message = format!("{long}\nb\nc\nd");
+        let short = shorten(&message);
+        assert_eq!(short.lines().count(), NOTE_LINES);
+        assert_eq!(
+            short.lines().next().map(|l| l.chars().count()),
+            Some(NOTE_LINE_CHARS)
+        );
+        assert!(short.ends_with("b\nc"));
+    }
+}
+
+mod item_bytes {
+    use kata_peers::item_bytes::ItemBytes;
+
+    #[test]
+    fn a_str_and_its_string_record_the_same_bytes_and_long_items_spill() {
+        assert_eq!(
+            ItemBytes::of("abc").as_bytes(),
+            ItemBytes::of(&String::from("abc")).as_bytes()
+        );
+        assert_eq!(ItemBytes::of(&7u64).as_bytes(), 7u64.to_ne_bytes());
+        let long = "x".repeat(100);
+        let bytes = ItemBytes::of(long.as_str());
+        assert_eq!(&bytes.as_bytes()[..100], long.as_bytes());
+        assert_eq!(bytes.as_bytes().len(), 101, "str's Hash ends with 0xff");
+        let pair = ItemBytes::of(&(1u32, "ab"));
+        assert_eq!(pair.as_bytes().len(), 4 + 2 + 1);
+    }
+}
+
+mod snowflake_peers {
+    use kata_core::snowflake::IdCodec as _;
+    use kata_core::snowflake::{Config, IdGenerator as _};
+    use kata_peers::snowflake::{Base62Crate, RsSnowflake};
+
+    #[test]
+    fn the_peers_read_real_time() {
+        let clock = kata_core::clock::SystemClock;
+        let mut g = RsSnowflake::new(Config::new(33), clock).expect("valid");
+        let a = g.try_next_id().expect("an id");
+        let b = g.try_next_id().expect("an id");
+        assert!(b > a);
+        assert_eq!(Base62Crate::encode(u64::MAX), "LygHa16AHYF");
+    }
+}
