@@ -149,9 +149,12 @@ impl std::error::Error for MerkleError {}
 
 /// Why a proof does not show that a leaf is in the tree of a root.
 ///
-/// A proof made for a tree of another size fails with [`VerifyError::PathLength`] when the
-/// two sizes give the index paths of different lengths, and with [`VerifyError::RootMismatch`]
-/// otherwise (the hashes then combine in another order, or the root is another tree's).
+/// A proof made for a tree of one size and presented with another fails with
+/// [`VerifyError::PathLength`] when the two sizes give the index paths of different lengths.
+/// When they give the same length, the path has the same shape in both: against the root of a
+/// tree of the size claimed it fails with [`VerifyError::RootMismatch`], but against the root of
+/// the tree it was made from it still leads to that root. The root, not the proof, binds the
+/// tree's size (a Certificate Transparency log signs the two together).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerifyError {
     /// The proof's tree size is 0: no tree of no leaves has a root.
