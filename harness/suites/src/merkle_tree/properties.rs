@@ -12,6 +12,9 @@
 //!   chunks: the chunks cover the file in order, their sizes keep the rules, the same bytes
 //!   give the same chunks, and an insertion leaves every boundary at least `max` bytes before
 //!   it where it was (a boundary depends on the content before it, never after);
+//! - **parallel build** (real threads): `build_parallel(leaves, threads)` for 1 to 8 threads
+//!   and sizes around powers of two gives the same root and nodes as the sequential build;
+//!   0 threads and no leaves are refused;
 //! - **plans**: for a server holding a random part of a file's blocks, the plan's blocks, root
 //!   and ranges to send equal the model's over the implementation's own chunks.
 
@@ -19,7 +22,9 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use kata_core::merkle_tree::{Chunking, DeltaSync, Hash, MerkleTree, Proof};
+use kata_core::merkle_tree::{
+    Chunking, DeltaSync, Hash, MerkleError, MerkleTree, NodeSource, Proof,
+};
 use proptest::prelude::*;
 
 use super::model::{self, leaf_hash, Counting};
@@ -519,6 +524,47 @@ fn drive_plan<B: DeltaSync>(case: &PlanCase) -> Outcome {
     Ok(())
 }
 
+fn parallel_build<F: MerkleTreeFamily>() -> Outcome {
+    let none: [&[u8]; 0] = [];
+    ensure_eq!(
+        F::Tree::build_parallel(&none, 4).err(),
+        Some(MerkleError::Empty),
+        "build_parallel(&[], 4)"
+    );
+    ensure_eq!(
+        F::Tree::build_parallel(&[b"a"], 0).err(),
+        Some(MerkleError::ZeroThreads),
+        "build_parallel(&[\"a\"], 0)"
+    );
+    for n in [1usize, 2, 3, 5, 7, 8, 9, 63, 64, 65, 1_000, 1_025] {
+        let leaves: Vec<Vec<u8>> = (0..n).map(|i| format!("block {i}").into_bytes()).collect();
+        let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
+        let levels = model::levels(&hashes);
+        for threads in [1usize, 2, 3, 4, 8] {
+            let t = F::Tree::build_parallel(&leaves, threads)
+                .map_err(|e| format!("build_parallel({n} leaves, {threads}) failed: {e}"))?;
+            ensure_eq!(t.len(), n, "len() of build_parallel({n} leaves, {threads} threads)");
+            ensure!(
+                t.root() == model::mth(&hashes),
+                "build_parallel over {n} leaves with {threads} threads gives another root \
+                 than the sequential build: the threads' subtrees must be joined as the \
+                 levels say (a subtree whose leaf count is not a power of two does not \
+                 stand alone in the tree)"
+            );
+            for (k, level) in levels.iter().enumerate() {
+                for (i, h) in level.iter().enumerate().step_by(7) {
+                    ensure_eq!(
+                        t.node(k as u32, i),
+                        Some(*h),
+                        "node({k}, {i}) of build_parallel({n} leaves, {threads} threads)"
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
 pub fn run<F: MerkleTreeFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(1);
@@ -573,6 +619,10 @@ pub fn run<F: MerkleTreeFamily>(ctx: &mut Ctx) {
             drive_plan::<F::Blocks>,
         )
     });
+    ctx.check(
+        "build_parallel over 1 to 8 threads gives the sequential tree; bad input refused",
+        parallel_build::<F>,
+    );
 }
 
 #[cfg(test)]
