@@ -572,3 +572,13 @@ fn crdts_vclock_passes() {
         None,
     );
 }
+
+#[test]
+fn rs_merkle_passes() {
+    let verdict = kata_peers::merkle_tree::verdict("rs_merkle", SEED).expect("a merkle-tree peer");
+    assert_verdict(
+        peer(kata_peers::merkle_tree::PEERS, "rs_merkle"),
+        &verdict,
+        None,
+    );
+}

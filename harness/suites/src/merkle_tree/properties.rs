@@ -73,7 +73,8 @@ fn render_tree(case: &TreeCase) -> String {
     let mut out = String::from(
         "// in a #[test] fn returning Result<(), Box<dyn std::error::Error>> (for the `?`)\n",
     );
-    let _ = write!(out, "let leaves: Vec<Vec<u8>> = vec!{:?};", case.leaves);
+    let leaves: Vec<String> = case.leaves.iter().map(|l| format!("vec!{l:?}")).collect();
+    let _ = write!(out, "let leaves: Vec<Vec<u8>> = vec![{}];", leaves.join(", "));
     let changes = case.ops.iter().any(|op| matches!(op, TreeOp::Update(..)));
     let _ = write!(
         out,
@@ -365,8 +366,9 @@ fn render_chunks(case: &ChunkCase) -> String {
     let at = case.at % (case.len + 1);
     let _ = write!(
         out,
-        "\nlet chunking = {:?};\nprintln!(\"{{:?}}\", Blocks::chunks(&data, chunking)?);\n\
-         let mut edited = data.clone();\nedited.splice({at}..{at}, vec!{:?});\n\
+        "\nlet chunking = Chunking::{:?};\nprintln!(\"{{:?}}\", Blocks::chunks(&data, chunking)?);\n\
+         let mut edited = data[..{at}].to_vec();\nedited.extend_from_slice(&{:?});\n\
+         edited.extend_from_slice(&data[{at}..]);\n\
          println!(\"{{:?}}\", Blocks::chunks(&edited, chunking)?);",
         case.chunking, case.insert
     );
@@ -485,7 +487,7 @@ fn render_plan(case: &PlanCase) -> String {
     }
     let _ = write!(
         out,
-        "\nlet chunking = {:?};\nlet chunks = Blocks::chunks(&data, chunking)?;\n\
+        "\nlet chunking = Chunking::{:?};\nlet chunks = Blocks::chunks(&data, chunking)?;\n\
          let everything = Blocks::plan(&data, chunking, &Default::default())?;\n\
          let server: std::collections::HashSet<_> = everything.blocks.iter().enumerate()\n    \
          .filter(|(k, _)| {} >> (k % 64) & 1 == 1).map(|(_, h)| *h).collect();\n\
