@@ -9,7 +9,7 @@
 //! - **`update`**: `update(i, 32 bytes)` on that tree, `i` random.
 //! - **`diff`**: `diff` of that tree against a replica differing in 16 random leaves.
 //!
-//! The complexity stage runs proof, verify, update and build at 64 to 4 096 leaves.
+//! The complexity stage runs proof, verify, update and build at 16 to 1 024 leaves.
 
 use kata_core::merkle_tree::{Hash, MerkleTree, Proof};
 
