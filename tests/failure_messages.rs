@@ -201,6 +201,12 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "replicas: puts and replication",
         ),
         ("vector-clock", "merge-drops-tail", "clocks: tick, merge"),
+        (
+            "merkle-tree",
+            "diff-drops-promoted",
+            "diff: exactly the differing",
+        ),
+        ("merkle-tree", "cdc-max-plus-one", "chunking: chunks cover"),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -236,12 +242,15 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
                  use kata_core::clock::{Clock, ManualClock};"
             }
             "vector-clock" => "use vector_clock_solution::*; use kata_core::vector_clock::*;",
+            "merkle-tree" => "use merkle_tree_solution::*; use kata_core::merkle_tree::*;",
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         // The crate allows `unused` (a replay snippet reads values only in the lines a learner
         // adds); these katas' snippets are also held to pasting without a warning.
         let lints = match *kata {
-            "vector-clock" => "#[deny(unused_mut, unused_must_use, unused_variables)]\n",
+            "vector-clock" | "merkle-tree" => {
+                "#[deny(unused_mut, unused_must_use, unused_variables)]\n"
+            }
             _ => "",
         };
         functions.push_str(&format!(
@@ -267,7 +276,8 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              count-min-sketch-solution = {{ path = {:?} }}\n\
              trie-solution = {{ path = {:?} }}\n\
              snowflake-solution = {{ path = {:?} }}\n\
-             vector-clock-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             vector-clock-solution = {{ path = {:?} }}\n\
+             merkle-tree-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
@@ -280,6 +290,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             path("solutions/trie"),
             path("solutions/snowflake"),
             path("solutions/vector-clock"),
+            path("solutions/merkle-tree"),
         ),
     )
     .expect("Cargo.toml");

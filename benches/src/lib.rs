@@ -78,6 +78,8 @@ pub mod leaky_bucket;
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
+#[cfg(feature = "merkle-tree")]
+pub mod merkle_tree;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
 #[cfg(feature = "snowflake")]

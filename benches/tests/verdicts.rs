@@ -506,6 +506,7 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         kata_peers::trie::PEERS,
         kata_peers::snowflake::PEERS,
         kata_peers::vector_clock::PEERS,
+        kata_peers::merkle_tree::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(
@@ -569,6 +570,16 @@ fn crdts_vclock_passes() {
     let verdict = kata_peers::vector_clock::verdict("crdts", SEED).expect("a vector-clock peer");
     assert_verdict(
         peer(kata_peers::vector_clock::PEERS, "crdts"),
+        &verdict,
+        None,
+    );
+}
+
+#[test]
+fn rs_merkle_passes() {
+    let verdict = kata_peers::merkle_tree::verdict("rs_merkle", SEED).expect("a merkle-tree peer");
+    assert_verdict(
+        peer(kata_peers::merkle_tree::PEERS, "rs_merkle"),
         &verdict,
         None,
     );

@@ -257,6 +257,7 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "trie" => ("uncached-scan", "cached-top-k"),
         "snowflake" => ("remembers-issued", "next-id"),
         "vector-clock" => ("quadratic-compare", "compare"),
+        "merkle-tree" => ("update-rebuilds", "update"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -588,6 +589,12 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn merkle_tree() {
+                super::$check("merkle-tree");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
@@ -605,6 +612,7 @@ macro_rules! each_kata {
                         "trie",
                         "snowflake",
                         "vector-clock",
+                        "merkle-tree",
                     ],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );

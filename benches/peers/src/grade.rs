@@ -18,6 +18,7 @@ use kata_suites::count_min_sketch::CountMinSketchFamily;
 use kata_suites::leaky_bucket::LeakyBucketFamily;
 use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
+use kata_suites::merkle_tree::MerkleTreeFamily;
 use kata_suites::report::{Event, Reporter};
 use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::snowflake::SnowflakeFamily;
@@ -184,6 +185,14 @@ pub fn grade_snowflake<F: SnowflakeFamily, R: SnowflakeFamily>(seed: u64) -> Ver
 pub fn grade_vector_clock<F: VectorClockFamily, R: VectorClockFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(vector_clock, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades a `merkle-tree` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_merkle_tree<F: MerkleTreeFamily, R: MerkleTreeFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(merkle_tree, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

@@ -35,6 +35,8 @@
 //!   [`kata_core::snowflake::IdGenerator`], and `base62` behind [`kata_core::snowflake::IdCodec`];
 //! - `vector_clock` (feature `vector-clock`): crdts's `VClock` behind
 //!   [`kata_core::vector_clock::VectorClock`];
+//! - `merkle_tree` (feature `merkle-tree`): rs_merkle's `MerkleTree` behind
+//!   [`kata_core::merkle_tree::MerkleTree`];
 //! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
@@ -54,6 +56,8 @@ pub mod leaky_bucket;
 pub mod lfu;
 #[cfg(feature = "lru")]
 pub mod lru;
+#[cfg(feature = "merkle-tree")]
+pub mod merkle_tree;
 #[cfg(any(feature = "lru", feature = "lfu"))]
 pub mod quick_cache_unsync;
 #[cfg(feature = "sliding-window")]

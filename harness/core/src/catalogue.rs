@@ -108,6 +108,14 @@ pub const KATAS: &[Kata] = &[
         curriculum: "000 Module 8.1 Vector clocks & conflict resolution, Module 6.4 Version \
                      vectors; 002 Week 4 Dynamo",
     },
+    Kata {
+        name: "merkle-tree",
+        title:
+            "Merkle tree: RFC 6962 proofs, anti-entropy diff, delta sync by blocks, shared reads",
+        difficulty: 3,
+        curriculum: "000 Module 7.5 Merkle trees, Delta sync, Block-level dedup, Module 8.1 \
+                     Dynamo; 002 Week 10 Google Drive/Dropbox",
+    },
 ];
 
 /// Looks a kata up by name.

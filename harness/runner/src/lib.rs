@@ -103,6 +103,9 @@ runner! {
     "vector-clock" => vector_clock, vector_clock_family:
         VectorClockReference = vector_clock_solution if "vector-clock",
         VectorClockLearner = vector_clock_kata if "vector-clock-learner";
+    "merkle-tree" => merkle_tree, merkle_tree_family:
+        MerkleTreeReference = merkle_tree_solution if "merkle-tree",
+        MerkleTreeLearner = merkle_tree_kata if "merkle-tree-learner";
 }
 
 /// The runner's entry point, for the binaries.

@@ -73,6 +73,7 @@ suites! {
     "trie" => trie,
     "snowflake" => snowflake,
     "vector-clock" => vector_clock,
+    "merkle-tree" => merkle_tree,
 }
 
 pub use check::Ctx;

@@ -37,6 +37,7 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     // The reference's sorted entries behind a copy-on-write `Arc` (`crate::vector_clock::CowClock`):
     // the quality stage's heap count must not take it for the dense `dense-arc` mutant.
     ("vector-clock", "cow-sorted"),
+    ("merkle-tree", "recursive"),
 ];
 
 pub mod bloom_filter;
@@ -44,6 +45,7 @@ pub mod consistent_hashing;
 pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
+pub mod merkle_tree;
 pub mod sliding_window;
 pub mod snowflake;
 pub mod trie;

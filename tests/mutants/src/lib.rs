@@ -17,6 +17,7 @@ pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
+pub mod merkle_tree;
 pub mod sliding_window;
 pub mod snowflake;
 pub mod token_bucket;
@@ -38,6 +39,7 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "trie" => trie::MUTANTS,
         "snowflake" => snowflake::MUTANTS,
         "vector-clock" => vector_clock::MUTANTS,
+        "merkle-tree" => merkle_tree::MUTANTS,
         _ => return None,
     })
 }

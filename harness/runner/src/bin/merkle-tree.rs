@@ -1,0 +1,5 @@
+//! The runner built with feature `merkle-tree`.
+
+fn main() {
+    kata_runner::main()
+}
