@@ -251,7 +251,10 @@ pub trait MerkleTree: NodeSource + Sized {
     /// [`MerkleError::Empty`] for no leaves.
     fn new<L: AsRef<[u8]>>(leaves: &[L]) -> Result<Self, MerkleError>;
 
-    /// The same tree as [`MerkleTree::new`], its hashing spread over `threads` threads.
+    /// The same tree as [`MerkleTree::new`], its hashing spread over up to `threads` threads.
+    ///
+    /// The grader checks the tree (equal to `new`'s, with 1 to 8 threads on real threads); how
+    /// the work is spread is yours to get right, as nothing times it.
     ///
     /// # Errors
     ///

@@ -131,8 +131,10 @@ impl MerkleTree for Tree {
 
 /// A [`Tree`] shared between threads: `&self` updates and proofs.
 ///
-/// Take the synchronisation primitives from `kata_core::sync` (`RwLock`, `Mutex`), never from
-/// `std::sync`: the grader model-checks this type with loom through them. A proof's root and
+/// Take the synchronisation primitives from `kata_core::sync` (`RwLock`, `Mutex`, `Arc`), never
+/// from `std::sync`: the grader model-checks this type with loom through them. Like
+/// `parking_lot`'s, their `lock()`, `read()` and `write()` return the guard itself, with no
+/// `Result` to unwrap (a lock is never poisoned). A proof's root and
 /// path must come from the same version of the tree.
 #[derive(Debug)]
 pub struct SharedTree {

@@ -6,10 +6,11 @@
 use std::collections::HashSet;
 
 use kata_core::merkle_tree::{
-    Chunking, DeltaSync, Hash, MerkleError, MerkleTree, NodeSource, Proof, VerifyError,
+    height, width, Chunking, DeltaSync, Hash, MerkleError, MerkleTree, NodeSource, Proof,
+    VerifyError,
 };
 
-use super::model::{self, leaf_hash, node_hash, Counting};
+use super::model::{self, leaf_hash, Counting};
 use super::MerkleTreeFamily;
 use crate::{ensure, ensure_eq, Ctx};
 
@@ -108,38 +109,49 @@ pub fn forgeries(leaves: &[Vec<u8>], genuine: &Proof) -> Vec<(String, Vec<u8>, P
     out
 }
 
-/// The inner node of the tree over `leaves` (at least 4 of them) above leaves 0 and 1,
-/// presented as a leaf of 64 bytes (their two leaf hashes) at index 0 of the level above, with
-/// that level's path: what a tree without domain separation would accept.
-pub fn inner_node_as_leaf(leaves: &[Vec<u8>]) -> (Vec<u8>, Proof) {
-    let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
-    let levels = model::levels(&hashes);
-    let mut data = hashes[0].to_vec();
-    data.extend_from_slice(&hashes[1]);
-    let upper = &levels[1];
-    (
+/// The inner node of `t` (at least 4 leaves) above leaves 0 and 1, presented as a leaf of 64
+/// bytes (the two leaf hashes, as `t` computed them) at index 0 of the tree one level up, with
+/// that level's path (`t`'s own nodes): what a tree without domain separation accepts, since
+/// there the 64 bytes hash as a leaf to exactly the inner node. Built from the graded tree's
+/// nodes, not from RFC 6962's hashes, so that the check fails on a tree that does not separate.
+pub fn inner_node_as_leaf<S: NodeSource>(t: &S) -> Result<(Vec<u8>, Proof), String> {
+    let node = |level: u32, index: usize| {
+        t.node(level, index)
+            .ok_or_else(|| format!("node({level}, {index}) of {} leaves gave None", t.len()))
+    };
+    let mut data = node(0, 0)?.to_vec();
+    data.extend_from_slice(&node(0, 1)?);
+    // Index 0's sibling is node 1 at every level up to the root's.
+    let path = (1..height(t.len()))
+        .map(|level| node(level, 1))
+        .collect::<Result<Vec<Hash>, String>>()?;
+    Ok((
         data,
         Proof {
             index: 0,
-            tree_size: upper.len(),
-            path: model::path(0, upper),
+            tree_size: width(t.len(), 1),
+            path,
         },
-    )
+    ))
 }
 
-/// Bitcoin's duplicate-the-last-node collision on the tree over leaves `a, b, c`: a proof that
-/// `c` is leaf 3 of a tree of 4 leaves `a, b, c, c`, whose root a duplicating tree would share
-/// with `a, b, c`.
-pub fn duplicate_odd(leaves: &[Vec<u8>]) -> (Vec<u8>, Proof) {
-    let hashes: Vec<Hash> = leaves.iter().take(3).map(|l| leaf_hash(l)).collect();
-    (
-        leaves[2].clone(),
+/// Bitcoin's duplicate-the-last-node collision on `t`, the tree over leaves `a, b, c`: a proof
+/// that `c` is leaf 3 of a tree of 4 leaves `a, b, c, c`, whose root a duplicating tree shares
+/// with `a, b, c`. Its path is `t`'s own nodes (leaf `c`'s hash, the node above `a` and `b`), so
+/// that a tree that duplicates accepts it.
+pub fn duplicate_odd<S: NodeSource>(t: &S, c: &[u8]) -> Result<(Vec<u8>, Proof), String> {
+    let node = |level: u32, index: usize| {
+        t.node(level, index)
+            .ok_or_else(|| format!("node({level}, {index}) of {} leaves gave None", t.len()))
+    };
+    Ok((
+        c.to_vec(),
         Proof {
             index: 3,
             tree_size: 4,
-            path: vec![hashes[2], node_hash(&hashes[0], &hashes[1])],
+            path: vec![node(0, 2)?, node(1, 0)?],
         },
-    )
+    ))
 }
 
 /// Grades this stage on `F` (through [`super::run`] or [`crate::grade!`]).
@@ -162,7 +174,11 @@ pub fn run<F: MerkleTreeFamily>(ctx: &mut Ctx) {
 
     ctx.check("one leaf: the root is its leaf hash, its proof is empty", || {
         let t = tree::<F, _>(&[b"only"])?;
-        ensure_eq!(t.root(), leaf_hash(b"only"), "root() of one leaf \"only\"");
+        ensure_eq!(
+            hex(&t.root()),
+            hex(&leaf_hash(b"only")),
+            "root() of one leaf \"only\""
+        );
         let p = proof::<F>(&t, 0)?;
         ensure_eq!(
             p.clone(),
@@ -371,7 +387,7 @@ pub fn run<F: MerkleTreeFamily>(ctx: &mut Ctx) {
         || {
             let leaves = named(8);
             let t = tree::<F, _>(&leaves)?;
-            let (data, forged) = inner_node_as_leaf(&leaves);
+            let (data, forged) = inner_node_as_leaf(&t)?;
             ensure!(
                 T::<F>::verify(&t.root(), &data, &forged).is_err(),
                 "verify accepted leaf hashes 0 and 1 (64 bytes) as leaf 0 of the tree's level \
@@ -397,7 +413,7 @@ pub fn run<F: MerkleTreeFamily>(ctx: &mut Ctx) {
                  (CVE-2012-2459); promote it unchanged",
                 hex(&t3.root())
             );
-            let (data, forged) = duplicate_odd(&three);
+            let (data, forged) = duplicate_odd(&t3, &three[2])?;
             ensure!(
                 T::<F>::verify(&t3.root(), &data, &forged).is_err(),
                 "verify accepted c as leaf 3 of 4 against the root of [a, b, c]"
@@ -537,7 +553,11 @@ pub fn run<F: MerkleTreeFamily>(ctx: &mut Ctx) {
         let hashes: Vec<Hash> = blocks.iter().map(|b| leaf_hash(b)).collect();
         let plan = B::<F>::plan(&data, fixed, &HashSet::new())
             .map_err(|e| format!("plan of 4 004 bytes: {e}"))?;
-        ensure_eq!(plan.blocks.clone(), hashes.clone(), "plan.blocks (leaf hashes)");
+        ensure_eq!(
+            plan.blocks.iter().map(hex).collect::<Vec<_>>(),
+            hashes.iter().map(hex).collect::<Vec<_>>(),
+            "plan.blocks (leaf hashes)"
+        );
         ensure_eq!(hex(&plan.root), hex(&model::mth(&hashes)), "plan.root");
         ensure_eq!(
             plan.send,
@@ -593,4 +613,104 @@ pub fn counted_diff<Tr: MerkleTree, S: NodeSource>(
     let c = Counting::new(remote);
     let r = t.diff(&c);
     (r, c.asked())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree that hashes leaves and nodes the same way (no prefixes), and, with `DUPLICATE`,
+    /// pairs an odd last node with itself: the trees the two forgeries are for.
+    struct Unseparated<const DUPLICATE: bool> {
+        levels: Vec<Vec<Hash>>,
+    }
+
+    fn pair(l: &Hash, r: &Hash) -> Hash {
+        let mut b = l.to_vec();
+        b.extend_from_slice(r);
+        model::sha256(&b)
+    }
+
+    impl<const DUPLICATE: bool> Unseparated<DUPLICATE> {
+        fn new(leaves: &[Vec<u8>]) -> Self {
+            let mut levels = vec![leaves.iter().map(|l| model::sha256(l)).collect::<Vec<_>>()];
+            while levels.last().map_or(0, Vec::len) > 1 {
+                let below = levels.last().expect("a level");
+                let up = below
+                    .chunks(2)
+                    .map(|p| match p {
+                        [l, r] => pair(l, r),
+                        [l] if DUPLICATE => pair(l, l),
+                        [l] => *l,
+                        _ => unreachable!(),
+                    })
+                    .collect();
+                levels.push(up);
+            }
+            Unseparated { levels }
+        }
+
+        /// RFC 9162's walk up, with this tree's hashing and without checking the path length
+        /// against the size (which the forgeries get right anyway).
+        fn verify(root: &Hash, leaf: &[u8], proof: &Proof) -> bool {
+            let (mut index, mut last) = (proof.index, proof.tree_size - 1);
+            let mut h = model::sha256(leaf);
+            for sibling in &proof.path {
+                while index % 2 == 0 && index == last && last > 0 {
+                    index /= 2;
+                    last /= 2;
+                }
+                h = if index % 2 == 1 {
+                    pair(sibling, &h)
+                } else {
+                    pair(&h, sibling)
+                };
+                index /= 2;
+                last /= 2;
+            }
+            h == *root
+        }
+    }
+
+    impl<const DUPLICATE: bool> NodeSource for Unseparated<DUPLICATE> {
+        fn len(&self) -> usize {
+            self.levels[0].len()
+        }
+        fn node(&self, level: u32, index: usize) -> Option<Hash> {
+            self.levels.get(level as usize)?.get(index).copied()
+        }
+    }
+
+    /// The forgeries are real: built from such a tree's own nodes, they verify against its root
+    /// (so the examples and quality checks that present them can fail), while the separated,
+    /// promoting RFC 6962 tree refuses the same construction.
+    #[test]
+    fn the_forgeries_fool_the_trees_they_are_for() {
+        let leaves = named(8);
+        let t = Unseparated::<false>::new(&leaves);
+        let (data, p) = inner_node_as_leaf(&t).expect("nodes");
+        assert!(Unseparated::<false>::verify(&t.levels[3][0], &data, &p));
+        let three = named(3);
+        let t3 = Unseparated::<true>::new(&three);
+        let (data, p) = duplicate_odd(&t3, &three[2]).expect("nodes");
+        assert!(Unseparated::<true>::verify(&t3.levels[2][0], &data, &p));
+        // The same constructions from RFC 6962's nodes do not verify against its roots.
+        let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
+        let rfc = model::levels(&hashes);
+        struct Levels(Vec<Vec<Hash>>);
+        impl NodeSource for Levels {
+            fn len(&self) -> usize {
+                self.0[0].len()
+            }
+            fn node(&self, level: u32, index: usize) -> Option<Hash> {
+                self.0.get(level as usize)?.get(index).copied()
+            }
+        }
+        let (data, p) = inner_node_as_leaf(&Levels(rfc.clone())).expect("nodes");
+        let mut h = leaf_hash(&data);
+        for s in &p.path {
+            h = model::node_hash(&h, s);
+        }
+        assert_ne!(h, rfc[3][0]);
+    }
 }

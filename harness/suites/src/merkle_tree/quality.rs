@@ -298,7 +298,7 @@ fn forged<F: MerkleTreeFamily>(ctx: &mut Ctx) {
             p,
             root,
         ));
-        let (data, p) = inner_node_as_leaf(&leaves);
+        let (data, p) = inner_node_as_leaf(&t)?;
         list.push((
             "the node above leaves 0 and 1 as a 64-byte leaf of the level above".into(),
             data,
@@ -307,7 +307,7 @@ fn forged<F: MerkleTreeFamily>(ctx: &mut Ctx) {
         ));
         let three = named(3);
         let t3 = F::Tree::new(&three).map_err(|e| format!("Tree::new: {e}"))?;
-        let (data, p) = duplicate_odd(&three);
+        let (data, p) = duplicate_odd(&t3, &three[2])?;
         list.push((
             "[a, b, c]: c as leaf 3 of [a, b, c, c] (Bitcoin's duplicated node)".into(),
             data,
