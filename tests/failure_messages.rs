@@ -201,7 +201,11 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "replicas: puts and replication",
         ),
         ("vector-clock", "merge-drops-tail", "clocks: tick, merge"),
-        ("merkle-tree", "diff-drops-promoted", "diff: exactly the differing"),
+        (
+            "merkle-tree",
+            "diff-drops-promoted",
+            "diff: exactly the differing",
+        ),
         ("merkle-tree", "cdc-max-plus-one", "chunking: chunks cover"),
     ];
     let mut functions = String::new();

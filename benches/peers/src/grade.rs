@@ -18,13 +18,13 @@ use kata_suites::count_min_sketch::CountMinSketchFamily;
 use kata_suites::leaky_bucket::LeakyBucketFamily;
 use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
+use kata_suites::merkle_tree::MerkleTreeFamily;
 use kata_suites::report::{Event, Reporter};
 use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::snowflake::SnowflakeFamily;
 use kata_suites::token_bucket::TokenBucketFamily;
 use kata_suites::trie::TrieFamily;
 use kata_suites::vector_clock::VectorClockFamily;
-use kata_suites::merkle_tree::MerkleTreeFamily;
 use kata_suites::Ctx;
 
 /// The stages a peer is graded on, in order.

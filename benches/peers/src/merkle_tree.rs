@@ -97,7 +97,9 @@ pub struct RsTree {
 
 impl std::fmt::Debug for RsTree {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RsTree").field("leaves", &self.leaves.len()).finish()
+        f.debug_struct("RsTree")
+            .field("leaves", &self.leaves.len())
+            .finish()
     }
 }
 
@@ -158,7 +160,9 @@ impl MerkleTree for RsTree {
     }
 
     fn root(&self) -> Hash {
-        self.tree.root().expect("a tree of at least one leaf has a root")
+        self.tree
+            .root()
+            .expect("a tree of at least one leaf has a root")
     }
 
     fn proof(&self, index: usize) -> Result<Proof, MerkleError> {

@@ -110,7 +110,8 @@ pub const KATAS: &[Kata] = &[
     },
     Kata {
         name: "merkle-tree",
-        title: "Merkle tree: RFC 6962 proofs, anti-entropy diff, delta sync by blocks, shared reads",
+        title:
+            "Merkle tree: RFC 6962 proofs, anti-entropy diff, delta sync by blocks, shared reads",
         difficulty: 3,
         curriculum: "000 Module 7.5 Merkle trees, Delta sync, Block-level dedup, Module 8.1 \
                      Dynamo; 002 Week 10 Google Drive/Dropbox",

@@ -137,10 +137,9 @@ impl fmt::Display for MerkleError {
                 "chunk sizes min {min}, avg {avg}, max {max} are not ordered: content-defined \
                  chunking needs 1 <= min <= avg <= max"
             ),
-            MerkleError::ZeroThreads => write!(
-                f,
-                "0 threads: a parallel build needs at least 1 thread"
-            ),
+            MerkleError::ZeroThreads => {
+                write!(f, "0 threads: a parallel build needs at least 1 thread")
+            }
         }
     }
 }
@@ -409,7 +408,10 @@ mod tests {
         );
         assert_eq!(height(1024), 10);
         assert_eq!(height(1025), 11);
-        assert_eq!((0..5).map(|l| width(5, l)).collect::<Vec<_>>(), [5, 3, 2, 1, 0]);
+        assert_eq!(
+            (0..5).map(|l| width(5, l)).collect::<Vec<_>>(),
+            [5, 3, 2, 1, 0]
+        );
         assert_eq!(width(0, 0), 0);
         assert_eq!(width(1, 0), 1);
     }

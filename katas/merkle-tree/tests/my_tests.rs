@@ -15,7 +15,11 @@ fn every_proof_of_five_leaves_verifies_and_the_root_is_the_top_node() {
         let proof = tree.proof(i).unwrap();
         assert!(Tree::verify(&tree.root(), leaf, &proof).is_ok(), "leaf {i}");
     }
-    assert_eq!(tree.node(3, 0), Some(tree.root()), "5 leaves: levels of 5, 3, 2, 1");
+    assert_eq!(
+        tree.node(3, 0),
+        Some(tree.root()),
+        "5 leaves: levels of 5, 3, 2, 1"
+    );
 }
 
 quickcheck! {

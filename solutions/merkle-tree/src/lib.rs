@@ -42,7 +42,13 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 fn parent_level(below: &[Hash]) -> Vec<Hash> {
     below
         .chunks(2)
-        .map(|p| if p.len() == 2 { node_hash(&p[0], &p[1]) } else { p[0] })
+        .map(|p| {
+            if p.len() == 2 {
+                node_hash(&p[0], &p[1])
+            } else {
+                p[0]
+            }
+        })
         .collect()
 }
 

@@ -264,7 +264,11 @@ pub struct MTree<const BUG: u8> {
 impl<const BUG: u8> MTree<BUG> {
     fn check(&self, index: usize) -> Result<(), MerkleError> {
         let len = self.levels[0].len();
-        let bad = if BUG == INDEX_OFF_BY_ONE { index > len } else { index >= len };
+        let bad = if BUG == INDEX_OFF_BY_ONE {
+            index > len
+        } else {
+            index >= len
+        };
         if bad {
             Err(MerkleError::IndexOutOfRange { index, len })
         } else {
@@ -336,7 +340,10 @@ impl<const BUG: u8> MerkleTree for MTree<BUG> {
             return Err(MerkleError::Empty);
         }
         Ok(Self::from_hashes(
-            leaves.iter().map(|l| leaf_hash::<BUG>(l.as_ref())).collect(),
+            leaves
+                .iter()
+                .map(|l| leaf_hash::<BUG>(l.as_ref()))
+                .collect(),
         ))
     }
 
@@ -619,7 +626,11 @@ fn content_defined<const BUG: u8>(
         (avg - min).max(1).ilog2()
     };
     let shift = 64 - bits;
-    let limit = if BUG == CDC_MAX_PLUS_ONE { max + 1 } else { max };
+    let limit = if BUG == CDC_MAX_PLUS_ONE {
+        max + 1
+    } else {
+        max
+    };
     let mut out = Vec::new();
     let mut start = 0;
     // Never forgets: the polynomial hash of everything so far.
