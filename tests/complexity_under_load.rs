@@ -232,10 +232,13 @@ fn separates(kata_name: &str) {
     let all = kata_suites::complexity_series(kata_name)
         .expect("a kata")
         .len();
-    assert_eq!(
-        grade(kata_name, "--solution", true, when, &only),
-        all,
-        "{kata_name}: the reference is graded on every series, whatever the environment says"
+    // At least one measurement per series: a kata may measure more besides its series
+    // (`merkle-tree` counts the hashes its diff asks for, a check that no series narrows).
+    let measured = grade(kata_name, "--solution", true, when, &only);
+    assert!(
+        measured >= all,
+        "{kata_name}: the reference is graded on every series, whatever the environment says \
+         ({measured} measurements for {all} series)"
     );
     let slopes = grade(kata_name, &mutant, false, when, &only);
     assert_eq!(
