@@ -957,19 +957,23 @@ where
             }
             return replaced.or(evicted);
         }
-        let (out, grew) = {
-            let mut s = shard.lock();
-            if BUG == PUT_NOT_COUNTED {
-                if let Some(i) = s.position(&key) {
-                    let e = &mut s.entries[i];
-                    let old = std::mem::replace(&mut e.value, value);
-                    return Some((std::mem::replace(&mut e.key, key), old));
-                }
+        let mut s = shard.lock();
+        if BUG == PUT_NOT_COUNTED {
+            if let Some(i) = s.position(&key) {
+                let e = &mut s.entries[i];
+                let old = std::mem::replace(&mut e.value, value);
+                return Some((std::mem::replace(&mut e.key, key), old));
             }
-            let before = s.len();
-            let out = s.put(key, value);
-            (out, s.len() > before)
-        };
+        }
+        let before = s.len();
+        let out = s.put(key, value);
+        // The total moves while the shard's lock is held, so it never counts a removal late:
+        // counted after the unlock, another thread's insert into the freed slot could make
+        // `len()` read one over the capacity.
+        let grew = s.len() > before;
+        if BUG == RACY_LEN {
+            drop(s);
+        }
         if grew {
             self.grew();
         }
@@ -977,7 +981,11 @@ where
     }
 
     fn remove(&self, key: &K) -> Option<V> {
-        let out = self.shard(key).lock().remove(key);
+        let mut s = self.shard(key).lock();
+        let out = s.remove(key);
+        if BUG == RACY_LEN {
+            drop(s);
+        }
         if out.is_some() {
             self.shrank();
         }

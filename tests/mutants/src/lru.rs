@@ -467,13 +467,17 @@ where
             }
             return replaced.or(evicted);
         }
-        let (out, grew) = {
-            let mut s = shard.lock();
-            let before = s.len();
-            let out = s.put(key, value);
-            (out, s.len() > before)
-        };
+        // The total moves while the shard's lock is held, so it never counts a removal late:
+        // counted after the unlock, another thread's insert into the freed slot could make
+        // `len()` read one over the capacity.
+        let mut s = shard.lock();
+        let before = s.len();
+        let out = s.put(key, value);
+        let grew = s.len() > before;
         let out = if BUG == PUT_RETURNS_NONE { None } else { out };
+        if BUG == RACY_LEN {
+            drop(s);
+        }
         if grew {
             if BUG == RACY_LEN {
                 let n = self.len.load(Ordering::SeqCst);
@@ -486,7 +490,11 @@ where
     }
 
     fn remove(&self, key: &K) -> Option<V> {
-        let out = self.shard(key).lock().remove(key);
+        let mut s = self.shard(key).lock();
+        let out = s.remove(key);
+        if BUG == RACY_LEN {
+            drop(s);
+        }
         if out.is_some() {
             if BUG == RACY_LEN {
                 let n = self.len.load(Ordering::SeqCst);

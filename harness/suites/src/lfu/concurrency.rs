@@ -165,7 +165,14 @@ fn stress<F: LfuFamily>(seed: u64) -> Result<(), String> {
                             _ => back.extend(cache.remove(&key)),
                         }
                         if cache.len() > 64 {
-                            return Err(format!("len() is {} with capacity 64", cache.len()));
+                            return Err(format!(
+                                "len() is {} with capacity 64, and must never read more than \
+                                 the capacity, even for an instant: if the total is a counter \
+                                 beside the shards, move it while the shard's lock is held (a \
+                                 removal counted after the unlock lets another thread's insert \
+                                 into the freed slot be counted first)",
+                                cache.len()
+                            ));
                         }
                     }
                     Ok((back, puts))
