@@ -313,6 +313,26 @@ fn a_stack_overflow_or_abort_fails_the_check_and_is_named() {
     assert_mentions(&run.stdout, &["crashed the process: aborted"]);
 }
 
+/// A learner's loop that grows a collection without end (found in a learner's trial of
+/// `order-book`: a cycle in a slab's links made `snapshot` push forever) must stop at the
+/// runner's heap limit in seconds, named, rather than take the machine's memory until the kernel
+/// kills some process.
+#[test]
+fn a_loop_that_grows_without_end_stops_at_the_heap_limit_and_is_named() {
+    let started = std::time::Instant::now();
+    let run = kata(&["check", "lru", "--mutant", "grows-forever"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_mentions(
+        &run.stdout,
+        &["crashed the process: stopped at the heap limit: one thread held more than 4 GiB"],
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn a_run_of_zero_checks_could_not_be_graded() {
     let run = kata(&["check", "lru", "--mutant", "no-checks", "--json"]);

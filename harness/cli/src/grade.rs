@@ -621,6 +621,11 @@ fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
     if output.contains("has overflowed its stack") {
         return "stack overflow (unbounded recursion?)".into();
     }
+    if output.contains(kata_suites::heap::HEAP_LIMIT_MESSAGE) {
+        return "stopped at the heap limit: one thread held more than 4 GiB (a loop that grows a \
+                collection without end: a cycle in a linked structure, a walk that never stops?)"
+            .into();
+    }
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;

@@ -37,6 +37,47 @@ fn add(delta: isize) {
     let _ = LIVE.try_with(|live| live.set(live.get().wrapping_add(delta)));
 }
 
+/// The most heap one thread may hold: 4 GiB, far above what any stage needs (the largest hold a
+/// few hundred megabytes). Past it the process stops at once with [`HEAP_LIMIT_MESSAGE`]: a loop
+/// that grows a collection without end (a cycle in a linked list, a walk that never stops) would
+/// otherwise take the machine's memory until the kernel killed some process, maybe not this one.
+pub const HEAP_LIMIT: isize = 4 << 30;
+
+/// What a process stopped by [`HEAP_LIMIT`] writes to stderr before it aborts; the grader looks
+/// for it to name the crash.
+pub const HEAP_LIMIT_MESSAGE: &str = "kata: one thread holds more than 4 GiB of heap, the \
+    grader's limit: a loop that grows a collection without end (a cycle in a linked structure, \
+    a walk that never stops)?";
+
+/// Adds `delta` (an allocation) to this thread's count, and stops the process when the count
+/// passes [`HEAP_LIMIT`].
+#[inline]
+fn grow(delta: isize) {
+    let over = LIVE
+        .try_with(|live| {
+            let now = live.get().wrapping_add(delta);
+            live.set(now);
+            now > HEAP_LIMIT
+        })
+        .unwrap_or(false);
+    if over {
+        over_limit();
+    }
+}
+
+/// Writes [`HEAP_LIMIT_MESSAGE`] and aborts. Allocates nothing: stderr is unbuffered, and the
+/// message is a constant.
+#[cold]
+#[inline(never)]
+fn over_limit() -> ! {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(b"\n");
+    let _ = err.write_all(HEAP_LIMIT_MESSAGE.as_bytes());
+    let _ = err.write_all(b"\n");
+    std::process::abort()
+}
+
 /// The size of `layout` as a count of bytes (a layout's size never exceeds `isize::MAX`).
 #[inline]
 fn bytes(size: usize) -> isize {
@@ -154,14 +195,14 @@ unsafe impl GlobalAlloc for CountingAlloc {
         if ARENA_ON.load(Ordering::Relaxed) {
             let ptr = bump(layout);
             if !ptr.is_null() {
-                add(bytes(layout.size()));
+                grow(bytes(layout.size()));
                 return ptr;
             }
         }
         // SAFETY: the caller's contract for `alloc` is `System::alloc`'s.
         let ptr = unsafe { System.alloc(layout) };
         if !ptr.is_null() {
-            add(bytes(layout.size()));
+            grow(bytes(layout.size()));
         }
         ptr
     }
@@ -171,14 +212,14 @@ unsafe impl GlobalAlloc for CountingAlloc {
             // Arena blocks are zeroed: the reservation was, and none is handed out twice.
             let ptr = bump(layout);
             if !ptr.is_null() {
-                add(bytes(layout.size()));
+                grow(bytes(layout.size()));
                 return ptr;
             }
         }
         // SAFETY: as `alloc`.
         let ptr = unsafe { System.alloc_zeroed(layout) };
         if !ptr.is_null() {
-            add(bytes(layout.size()));
+            grow(bytes(layout.size()));
         }
         ptr
     }
@@ -201,7 +242,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
             // `realloc` is `System::realloc`'s.
             let new = unsafe { System.realloc(ptr, layout, new_size) };
             if !new.is_null() {
-                add(bytes(new_size).wrapping_sub(bytes(layout.size())));
+                grow(bytes(new_size).wrapping_sub(bytes(layout.size())));
             }
             return new;
         }

@@ -78,7 +78,13 @@ crate::mutants! {
 /// Implementations that take the grader down with them, to prove it survives: they loop forever,
 /// overflow the stack, or abort the process, in `with_capacity`. And `no-checks`, which grades
 /// nothing at all.
-pub const CRASHERS: &[&str] = &["hangs", "overflows-stack", "aborts", "no-checks"];
+pub const CRASHERS: &[&str] = &[
+    "hangs",
+    "overflows-stack",
+    "aborts",
+    "grows-forever",
+    "no-checks",
+];
 
 /// Runs `stage` on the mutant `name`, with `R` as the reference.
 ///
@@ -102,6 +108,14 @@ pub fn run<R: LruFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Result<(), 
             [examples]
         ),
         "aborts" => grade!(lru, Family<VecLru<ABORTS>, R>, R, stage, ctx, [examples]),
+        "grows-forever" => grade!(
+            lru,
+            Family<VecLru<GROWS_FOREVER>, R>,
+            R,
+            stage,
+            ctx,
+            [examples]
+        ),
         // Grades nothing: the grader must call a run of zero checks ungradable, not a pass.
         "no-checks" => Ok(()),
         // A correct design other than the reference's (`crate::alternatives`).
@@ -521,6 +535,7 @@ where
 const HANGS: u8 = 101;
 const OVERFLOWS_STACK: u8 = 102;
 const ABORTS: u8 = 103;
+const GROWS_FOREVER: u8 = 104;
 
 #[allow(unconditional_recursion)]
 fn recurse(depth: u64) -> u64 {
@@ -539,6 +554,13 @@ fn crash(how: u8) {
             std::hint::black_box(recurse(0));
         }
         ABORTS => std::process::abort(),
+        GROWS_FOREVER => {
+            // A walk that never ends, collecting as it goes (a cycle in a linked list).
+            let mut seen: Vec<u64> = Vec::new();
+            loop {
+                seen.push(std::hint::black_box(seen.len() as u64));
+            }
+        }
         _ => {}
     }
 }
