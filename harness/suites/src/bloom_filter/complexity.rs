@@ -37,7 +37,7 @@ pub const OPS: u64 = 1 << 12;
 const _: () = {
     let mut i = 0;
     while i < SIZES.len() {
-        assert!(OPS % SIZES[i] as u64 == 0);
+        assert!(OPS.is_multiple_of(SIZES[i] as u64));
         i += 1;
     }
 };

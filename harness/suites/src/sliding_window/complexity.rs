@@ -44,7 +44,7 @@ pub const MANY_KEYS_OPS: u64 = 8_192;
 const _: () = {
     let mut i = 0;
     while i < KEYS.len() {
-        assert!((MANY_KEYS_OPS / 4) % KEYS[i] as u64 == 0);
+        assert!((MANY_KEYS_OPS / 4).is_multiple_of(KEYS[i] as u64));
         i += 1;
     }
 };
