@@ -34,7 +34,7 @@
 //!
 //! # The complexity stage
 //!
-//! Four series at `n` of 16 Ki to 1 Mi items ([`super::complexity`]): `insert` (standard),
+//! Four series at `n` of 64 to 4 Ki items ([`super::complexity`], counted): `insert` (standard),
 //! `contains` (standard), `blocked-contains` and `atomic-insert`. Each operation costs O(k),
 //! whatever `n`: a filter that recounts its bits by scanning every word after each insert, or
 //! checks whether it is empty by counting its bits before each lookup, costs O(m) = O(n).

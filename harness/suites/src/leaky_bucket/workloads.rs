@@ -29,11 +29,11 @@
 //!
 //! A bucket's cost must not grow with what it holds, so the complexity stage runs
 //! [`full_workload`] (and [`concurrent_full_workload`] for the thread-safe bucket) at each size
-//! `n` of [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES): a bucket of capacity `n`, kept
-//! full of `n` waiting items on a [`ManualClock`] that moves one interval per cycle, so that every
-//! cycle one item leaves and is polled, one offer is accepted, one is refused, and the level and
-//! next departure are read. A level counted by walking the queue, a poll that shifts a `Vec`, or
-//! a refusal that searches for the oldest waiting item costs O(n) there.
+//! `n` of [`SIZES`](super::complexity::SIZES), counting its instructions: a bucket of capacity
+//! `n`, kept full of `n` waiting items on a [`ManualClock`] that moves one interval per cycle,
+//! so that every cycle one item leaves and is polled, one offer is accepted, one is refused, and
+//! the level and next departure are read. A level counted by walking the queue, a poll that
+//! shifts a `Vec`, or a refusal that searches for the oldest waiting item costs O(n) there.
 
 use std::hint::black_box;
 use std::marker::PhantomData;

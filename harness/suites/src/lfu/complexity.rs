@@ -1,7 +1,8 @@
-//! Stage 5 of `lfu`: is every operation O(1)?
+//! Stage 5 of `lfu`: is every operation O(1)? Counted in instructions under callgrind
+//! ([`crate::measure::counted`]).
 //!
-//! Six series, each timed against the reference at capacities of 1 Ki to 64 Ki entries (see
-//! [`crate::measure`] for how). Five of the exact `LfuCache`: the three bench workloads of
+//! Six series, each on a cache filled before anything is counted, at [`CAPACITIES`] (four, four
+//! times apart), each expected O(1). Five of the exact `LfuCache`: the three bench workloads of
 //! [`super::workloads`] (`read-heavy`, `write-heavy`, `hot-set`), each [`Prepared`] at the
 //! capacity, and [`mixed_workload`], a strict cycle of `get`, evicting `put`, `peek`, `remove`,
 //! `put` back and `frequency`, which pins every operation down at a known frequency. An eviction
@@ -9,38 +10,93 @@
 //! grows with the capacity and fails. A fifth, [`many_counts_workload`], puts and removes one key
 //! among entries of `n / 16` distinct counts: a `remove` that searches the counts in use for the
 //! new lowest one fails there (a learner's natural fix of the `min_freq` design, found by trying
-//! the kata as a learner). And one of the `ForgetfulLfuCache`,
-//! [`forgetful_workload`]: a cycle of `get` (and `put` on a miss), `put` of a new key into the
-//! full cache, `peek`, `remove` and `put` back, over the `read-heavy` trace's keys, timed against
-//! the reference's forgetting cache (whichever design each is: only the slope counts). A victim
-//! searched for among the entries fails there. An aging pass over every entry is not seen: the
-//! stage keeps each side's fastest batch, and a pass rarer than a batch (every few capacities'
-//! worth of operations) is left out of some; spacing the passes in proportion to the capacity is
-//! what keeps them amortised O(1), and that is advice this stage cannot check.
+//! the kata as a learner). And one of the `ForgetfulLfuCache`, [`forgetful_workload`]: a cycle of
+//! `get` (and `put` on a miss), `put` of a new key into the full cache, `peek`, `remove` and `put`
+//! back, over the `read-heavy` trace's keys. A victim searched for among the entries fails there.
 //!
-//! The sharded cache is not timed here: its shards are exact LFU caches, and what it trades
+//! An aging pass over every entry is counted only when it falls among the [`OPS`] operations
+//! counted at a capacity: spacing the passes in proportion to the capacity (what keeps them
+//! amortised O(1)) is advice this stage does not check.
+//!
+//! The capacities are small (filling an O(n) cache is O(n²), and it happens under callgrind too,
+//! though uncounted) and the operations few, so that such a cache is rejected in seconds.
+//! Without valgrind the stage times each series against the reference instead (see
+//! [`counted`]).
+//!
+//! The sharded cache is not counted here: its shards are exact LFU caches, and what it trades
 //! (exactness for parallelism) is measured by the quality stage.
 
 use kata_core::lfu::Cache;
 
 use super::workloads::{
-    forgetful_workload, many_counts_workload, mixed_workload, Prepared, BENCH,
+    forgetful_workload, many_counts_workload, mixed_workload, Prepared,
 };
 use super::LfuFamily;
-use crate::measure::{compare_complexity, report_complexity, Workload, COMPLEXITY_SIZES};
+use crate::measure::counted::{self, Class, Series};
+use crate::measure::Workload;
 use crate::Ctx;
 
-/// The bench workload `name` at capacity `n`, as a [`Workload`].
-fn prepared<'a, C: Cache<u64, u64> + 'a>(
-    name: &str,
-    n: usize,
-    seed: u64,
-) -> Box<dyn Workload + 'a> {
-    let mut p = Prepared::<C>::new(name, n, seed).unwrap_or_else(|e| panic!("{e}"));
-    Box::new(move |_| p.step())
-}
+/// The capacities every series is counted at: four, four times apart.
+pub const CAPACITIES: &[usize] = &[128, 512, 2_048, 8_192];
 
-/// The series of this stage, by name, for [`crate::measure::Count`].
+/// Operations counted per capacity (after a warm-up of a quarter as many): enough to average over
+/// the Zipf workloads' mix of operations, and a multiple of the cycles of `mixed` (six),
+/// `forgetful` (five) and `many-counts` (two).
+pub const OPS: u64 = 960;
+
+/// The counted series of this stage. See the module documentation.
+pub const COUNTED: &[Series] = &[
+    Series {
+        name: "read-heavy",
+        title: "LfuCache, read-heavy (Zipf: 90% get, put on a miss, 5% peek, 3% put, 2% remove)",
+        variable: "capacity",
+        sizes: CAPACITIES,
+        ops: OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "write-heavy",
+        title: "LfuCache, write-heavy (60% evicting put, 10% put, 25% get, 5% remove)",
+        variable: "capacity",
+        sizes: CAPACITIES,
+        ops: OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "hot-set",
+        title: "LfuCache, hot-set (7/8 get of a hot key, 1/8 evicting put)",
+        variable: "capacity",
+        sizes: CAPACITIES,
+        ops: OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "mixed",
+        title: "LfuCache, mixed (get, evicting put, peek, remove, put back, frequency)",
+        variable: "capacity",
+        sizes: CAPACITIES,
+        ops: OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "many-counts",
+        title: "LfuCache, many-counts (put a new key and remove it, among n/16 distinct counts)",
+        variable: "capacity",
+        sizes: CAPACITIES,
+        ops: OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "forgetful",
+        title: "ForgetfulLfuCache, forgetful (get or put, put of a new key, peek, remove, put back)",
+        variable: "capacity",
+        sizes: CAPACITIES,
+        ops: OPS,
+        expected: Class::Constant,
+    },
+];
+
+/// The series of this stage, by name, in order.
 pub const SERIES: &[&str] = &[
     "read-heavy",
     "write-heavy",
@@ -50,122 +106,49 @@ pub const SERIES: &[&str] = &[
     "forgetful",
 ];
 
-/// Grades this stage on `F`, with `R` as the reference the measurements compare with (through
-/// [`super::run`] or [`crate::grade!`]).
+/// Series `name` of `F` at capacity `size`, traces from `seed`, as a [`Workload`]; `None` for a
+/// name not in [`SERIES`].
+///
+/// # Panics
+///
+/// When the cache refuses the capacity (0 only, which no series asks for).
+pub fn workload<F: LfuFamily>(name: &str, size: usize, seed: u64) -> Option<Box<dyn Workload>> {
+    type C<F> = <F as LfuFamily>::Cache<u64, u64>;
+    type Forgetful<F> = <F as LfuFamily>::Forgetful<u64, u64>;
+    Some(match name {
+        "mixed" => Box::new(mixed_workload::<C<F>>(size, seed)),
+        "many-counts" => Box::new(many_counts_workload::<C<F>>(size, seed)),
+        "forgetful" => Box::new(forgetful_workload::<Forgetful<F>>(size, seed)),
+        "read-heavy" | "write-heavy" | "hot-set" => prepared::<C<F>>(name, size, seed),
+        _ => return None,
+    })
+}
+
+/// The bench workload `name` at capacity `n`, as a [`Workload`].
+fn prepared<C: Cache<u64, u64> + 'static>(name: &str, n: usize, seed: u64) -> Box<dyn Workload> {
+    let mut p = Prepared::<C>::new(name, n, seed).unwrap_or_else(|e| panic!("{e}"));
+    Box::new(move |_| p.step())
+}
+
+/// Grades this stage on `F`, with `R` as the reference the timing fallback compares with
+/// (through [`super::run`] or [`crate::grade!`]).
 pub fn run<F: LfuFamily, R: LfuFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(5);
-    let order_seed = ctx.sub_seed(55);
-    if let Some(count) = ctx.count.clone() {
-        ctx.check(&format!("count {}", count.series), || {
-            let mut workload: Box<dyn Workload> = match count.series.as_str() {
-                "mixed" => Box::new(mixed_workload::<F::Cache<u64, u64>>(count.size, seed)),
-                "many-counts" => Box::new(many_counts_workload::<F::Cache<u64, u64>>(
-                    count.size, seed,
-                )),
-                "forgetful" => Box::new(forgetful_workload::<F::Forgetful<u64, u64>>(
-                    count.size, seed,
-                )),
-                name if SERIES.contains(&name) => {
-                    prepared::<F::Cache<u64, u64>>(name, count.size, seed)
-                }
-                _ => return Err(count.unknown(SERIES)),
-            };
-            count.run(&mut *workload);
-            Ok(())
-        });
-        return;
-    }
-    for spec in BENCH {
-        if !ctx.wants_series(spec.name) {
-            continue;
-        }
-        let mut report = None;
-        ctx.check(
-            &format!(
-                "LfuCache, {}: {}, at four capacities",
-                spec.name, spec.summary
-            ),
-            || {
-                report = Some(compare_complexity(
-                    &COMPLEXITY_SIZES,
-                    order_seed,
-                    |n| prepared::<F::Cache<u64, u64>>(spec.name, n, seed),
-                    |n| prepared::<R::Cache<u64, u64>>(spec.name, n, seed),
-                ));
-                Ok(())
-            },
-        );
-        if let Some(report) = report {
-            report_complexity(ctx, &format!("LfuCache, {}", spec.name), &report);
-        }
-    }
-    if ctx.wants_series("mixed") {
-        let mut report = None;
-        ctx.check(
-            "LfuCache, mixed: get, evicting put, peek, remove, put back and frequency, at four \
-             capacities",
-            || {
-                report = Some(compare_complexity(
-                    &COMPLEXITY_SIZES,
-                    order_seed,
-                    |n| Box::new(mixed_workload::<F::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
-                    |n| Box::new(mixed_workload::<R::Cache<u64, u64>>(n, seed)) as Box<dyn Workload>,
-                ));
-                Ok(())
-            },
-        );
-        if let Some(report) = report {
-            report_complexity(ctx, "LfuCache, mixed", &report);
-        }
-    }
-    if ctx.wants_series("many-counts") {
-        let mut report = None;
-        ctx.check(
-            "LfuCache, many-counts: put a new key and remove it, among n/16 distinct counts, at four \
-             capacities",
-            || {
-                report = Some(compare_complexity(
-                    &COMPLEXITY_SIZES,
-                    order_seed,
-                    |n| {
-                        Box::new(many_counts_workload::<F::Cache<u64, u64>>(n, seed))
-                            as Box<dyn Workload>
-                    },
-                    |n| {
-                        Box::new(many_counts_workload::<R::Cache<u64, u64>>(n, seed))
-                            as Box<dyn Workload>
-                    },
-                ));
-                Ok(())
-            },
-        );
-        if let Some(report) = report {
-            report_complexity(ctx, "LfuCache, many-counts", &report);
-        }
-    }
-    if ctx.wants_series("forgetful") {
-        let mut report = None;
-        ctx.check(
-            "ForgetfulLfuCache, forgetful: get (put on a miss), put of a new key, peek, remove and put \
-             back, at four capacities",
-            || {
-                report = Some(compare_complexity(
-                    &COMPLEXITY_SIZES,
-                    order_seed,
-                    |n| {
-                        Box::new(forgetful_workload::<F::Forgetful<u64, u64>>(n, seed))
-                            as Box<dyn Workload>
-                    },
-                    |n| {
-                        Box::new(forgetful_workload::<R::Forgetful<u64, u64>>(n, seed))
-                            as Box<dyn Workload>
-                    },
-                ));
-                Ok(())
-            },
-        );
-        if let Some(report) = report {
-            report_complexity(ctx, "ForgetfulLfuCache, forgetful", &report);
-        }
+    counted::stage(
+        ctx,
+        COUNTED,
+        |n, s| workload::<F>(n, s, seed),
+        |n, s| workload::<R>(n, s, seed),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_series_are_the_counted_ones_in_order() {
+        let names: Vec<&str> = COUNTED.iter().map(|s| s.name).collect();
+        assert_eq!(names, SERIES);
     }
 }

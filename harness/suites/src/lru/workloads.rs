@@ -34,8 +34,8 @@
 //! # The complexity stage
 //!
 //! The complexity stage (stage 5) runs the same three workloads, [`Prepared`] at each of
-//! [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES) as the capacity, timed against the
-//! reference at the same capacity. It adds one series the benches do not time,
+//! [`CAPACITIES`](super::complexity::CAPACITIES), and counts their instructions per operation under
+//! callgrind ([`crate::measure::counted`]). It adds one series the benches do not time,
 //! [`mixed_workload`]: a strict cycle in which every operation hits (`get`, `peek`, `remove` of a
 //! present key) or has a known effect (an evicting `put`, and a `put` back into the slot a
 //! `remove` freed), so that an O(n) `remove` or an O(n) insertion into a cache that is not full

@@ -1,97 +1,124 @@
 //! Stage 5 of `sliding-window`: is every request O(1) amortised, whatever the limit and the number
-//! of keys?
+//! of keys? Counted in instructions under callgrind ([`crate::measure::counted`]).
 //!
-//! Two series, each timed against the reference at sizes of 1 Ki to 64 Ki (see
-//! [`crate::measure`] for how), on the workloads of [`super::workloads`] with the [`OpClock`]:
+//! Two series, on the workloads of [`super::workloads`] with the [`OpClock`], each expected O(1):
 //!
-//! - **`sliding-log`**: the `single-key` workload on a `SlidingLog` of limit `n`, whose window
-//!   is `n` requests long, so that the log holds `n` timestamps and every request is admitted and
-//!   drops one (a window of 1.5 `n`, as the bench's, alternates phases of admissions and of
-//!   refusals, and a log slow only when it admits hid in the refusals: a `Vec::remove(0)` log
-//!   came out at slope 0.57-0.60 there). A log that counts its timestamps by scanning them, or
-//!   drops the oldest by shifting the rest (`Vec::remove(0)`), costs O(n) per request.
-//! - **`many-keys`**: the `many-keys` workload over `n` keys (Zipf), a window of `n` requests: a
-//!   keyed limiter that sweeps for idle keys on every call rather than once per window, or finds
-//!   a key by scanning, costs O(n) per request. A sweep once per window costs O(keys held) every
-//!   `n` requests: O(1) amortised.
+//! - **`sliding-log`**: the `single-key` workload on a `SlidingLog` of limit `n` (128 to 8 192,
+//!   [`LIMITS`]), whose window is `n` requests long, so that the log holds `n` timestamps and
+//!   every request is admitted and drops one (a window of 1.5 `n`, as the bench's, alternates
+//!   phases of admissions and of refusals, and a log slow only when it admits would hide in the
+//!   refusals). A log that counts its timestamps by scanning them, or drops the oldest by
+//!   shifting the rest (`Vec::remove(0)`), costs O(n) per request.
+//! - **`many-keys`**: the `many-keys` workload over `n` keys (Zipf; 32 to 2 048, [`KEYS`]), a
+//!   window of `n` requests: a keyed limiter that sweeps for idle keys on every call rather than
+//!   once per window, or finds a key by scanning, costs O(n) per request. A sweep once per
+//!   window costs O(keys held) every `n` requests: O(1) amortised. Counting sees a sweep only
+//!   when it falls among the requests counted, so the series counts [`MANY_KEYS_OPS`] requests,
+//!   a whole number of windows at every size (four at the largest): every size's count holds
+//!   its share of sweeps, whenever a design sweeps within its window.
 //!
-//! `FixedWindow` and `SlidingCounter` are not timed: two or three numbers have no size to grow
+//! The sizes are small because preparing a series (filling the log, or a window of requests)
+//! happens under callgrind too (uncounted), and is O(n²) for an O(n) log. Without valgrind the
+//! stage times each series against the reference instead (see [`counted`]).
+//!
+//! `FixedWindow` and `SlidingCounter` are not counted: two or three numbers have no size to grow
 //! with, and the quality stage measures that their memory does not grow with the limit.
 
 use super::workloads::{ManyKeys, OpClock, Plan, SingleKey};
 use super::SlidingWindowFamily;
-use crate::measure::{compare_complexity, report_complexity, Workload, COMPLEXITY_SIZES};
+use crate::measure::counted::{self, Class, Series};
+use crate::measure::Workload;
 use crate::Ctx;
 
-/// The series of this stage, by name, for [`crate::measure::Count`].
+/// The limits of the `sliding-log` series: four, four times apart.
+pub const LIMITS: &[usize] = &[128, 512, 2_048, 8_192];
+
+/// The numbers of keys of the `many-keys` series: four, four times apart.
+pub const KEYS: &[usize] = &[32, 128, 512, 2_048];
+
+/// Requests counted per size in the `many-keys` series: a whole number of windows (of as many
+/// requests as keys) at every size, four at the largest.
+pub const MANY_KEYS_OPS: u64 = 8_192;
+
+// Every size's window divides the requests counted, and their warm-up.
+const _: () = {
+    let mut i = 0;
+    while i < KEYS.len() {
+        assert!((MANY_KEYS_OPS / 4).is_multiple_of(KEYS[i] as u64));
+        i += 1;
+    }
+};
+
+/// The counted series of this stage. See the module documentation.
+pub const COUNTED: &[Series] = &[
+    Series {
+        name: "sliding-log",
+        title: "SlidingLog, sliding-log (limit n, the log full: every request admitted, one dropped)",
+        variable: "limit",
+        sizes: LIMITS,
+        ops: 800,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "many-keys",
+        title: "Keyed<_, SlidingCounter, _>, many-keys (Zipf over n keys, a window of n requests)",
+        variable: "keys",
+        sizes: KEYS,
+        ops: MANY_KEYS_OPS,
+        expected: Class::Constant,
+    },
+];
+
+/// The series of this stage, by name, in order.
 pub const SERIES: &[&str] = &["sliding-log", "many-keys"];
 
-/// The `sliding-log` series of family `F` at size `n`.
-fn sliding_log<'a, F: SlidingWindowFamily>(n: usize) -> Box<dyn Workload + 'a> {
-    let mut w = SingleKey::<F::Log, OpClock>::with_window(n, n as u64, OpClock);
-    Box::new(move |_| w.step())
+/// Series `name` of `F` at size `n`, the trace drawn from `seed`, as a [`Workload`]; `None` for
+/// a name not in [`SERIES`].
+///
+/// # Panics
+///
+/// When the implementation refuses the configuration (it is valid).
+pub fn workload<F: SlidingWindowFamily>(
+    name: &str,
+    n: usize,
+    seed: u64,
+) -> Option<Box<dyn Workload>> {
+    Some(match name {
+        "sliding-log" => {
+            let mut w = SingleKey::<F::Log, OpClock>::with_window(n, n as u64, OpClock);
+            Box::new(move |_| w.step())
+        }
+        "many-keys" => {
+            let plan = Plan::new("many-keys", n, seed).unwrap_or_else(|e| panic!("{e}"));
+            let mut w =
+                ManyKeys::<F::Keyed<u64, F::Counter, OpClock>, F::Counter, OpClock>::on(
+                    &plan, OpClock,
+                );
+            Box::new(move |_| w.step())
+        }
+        _ => return None,
+    })
 }
 
-/// The `many-keys` series of family `F` at size `n`, its trace drawn from `seed`.
-fn many_keys<'a, F: SlidingWindowFamily>(n: usize, seed: u64) -> Box<dyn Workload + 'a> {
-    let plan = Plan::new("many-keys", n, seed).unwrap_or_else(|e| panic!("{e}"));
-    let mut w =
-        ManyKeys::<F::Keyed<u64, F::Counter, OpClock>, F::Counter, OpClock>::on(&plan, OpClock);
-    Box::new(move |_| w.step())
-}
-
-/// Grades this stage on `F`, with `R` as the reference the measurements compare with (through
-/// [`super::run`] or [`crate::grade!`]).
+/// Grades this stage on `F`, with `R` as the reference the timing fallback compares with
+/// (through [`super::run`] or [`crate::grade!`]).
 pub fn run<F: SlidingWindowFamily, R: SlidingWindowFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(5);
-    let order_seed = ctx.sub_seed(55);
-    if let Some(count) = ctx.count.clone() {
-        ctx.check(&format!("count {}", count.series), || {
-            let mut workload = match count.series.as_str() {
-                "sliding-log" => sliding_log::<F>(count.size),
-                "many-keys" => many_keys::<F>(count.size, seed),
-                _ => return Err(count.unknown(SERIES)),
-            };
-            count.run(&mut *workload);
-            Ok(())
-        });
-        return;
-    }
-    if ctx.wants_series("sliding-log") {
-        let mut report = None;
-        ctx.check(
-            "SlidingLog, sliding-log: limit n, the log full (n timestamps), at four limits",
-            || {
-                report = Some(compare_complexity(
-                    &COMPLEXITY_SIZES,
-                    order_seed,
-                    sliding_log::<F>,
-                    sliding_log::<R>,
-                ));
-                Ok(())
-            },
-        );
-        if let Some(report) = report {
-            report_complexity(ctx, "SlidingLog, sliding-log", &report);
-        }
-    }
-    if ctx.wants_series("many-keys") {
-        let mut report = None;
-        ctx.check(
-            "Keyed<_, SlidingCounter, _>, many-keys: Zipf over n keys, a window of n requests, at \
-             four key counts",
-            || {
-                report = Some(compare_complexity(
-                    &COMPLEXITY_SIZES,
-                    order_seed,
-                    |n| many_keys::<F>(n, seed),
-                    |n| many_keys::<R>(n, seed),
-                ));
-                Ok(())
-            },
-        );
-        if let Some(report) = report {
-            report_complexity(ctx, "Keyed<_, SlidingCounter, _>, many-keys", &report);
-        }
+    counted::stage(
+        ctx,
+        COUNTED,
+        |name, n| workload::<F>(name, n, seed),
+        |name, n| workload::<R>(name, n, seed),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_series_are_the_counted_ones_in_order() {
+        let names: Vec<&str> = COUNTED.iter().map(|s| s.name).collect();
+        assert_eq!(names, SERIES);
     }
 }

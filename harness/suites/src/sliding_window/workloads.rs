@@ -31,12 +31,12 @@
 //!
 //! # The complexity stage
 //!
-//! Two series, at each of [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES) as `n`: the
-//! `single-key` workload on a [`SlidingLog`](crate::sliding_window) of limit `n` (its window
-//! 1.5 n operations long, so the log is full, and every admission drops one timestamp and keeps
-//! `n`), and `many-keys` over `n` keys. A log that scans its timestamps or shifts them all to drop
-//! one costs O(n) per request; a keyed limiter that sweeps for idle keys on every call, or looks a
-//! key up by scanning, costs O(n) per request.
+//! Two series, counted in instructions under callgrind at the sizes of
+//! [`super::complexity`]: the `single-key` workload on a [`SlidingLog`](crate::sliding_window) of
+//! limit `n` (its window `n` operations long, so the log is full, and every admission drops one
+//! timestamp and keeps `n`), and `many-keys` over `n` keys. A log that scans its timestamps or
+//! shifts them all to drop one costs O(n) per request; a keyed limiter that sweeps for idle keys
+//! on every call, or looks a key up by scanning, costs O(n) per request.
 
 use std::cell::Cell;
 use std::hint::black_box;

@@ -27,11 +27,11 @@
 //! An O(1) bucket costs the same at any capacity or rate, so the bench workloads have no size to
 //! vary, and a real clock gives no control over how many tokens a refill adds. The complexity
 //! stage therefore runs [`refill_workload`] (and [`atomic_refill_workload`] for the thread-safe
-//! bucket) at each size `n` of [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES): a
+//! bucket) at each size `n` of [`SIZES`](super::complexity::SIZES), counting instructions: a
 //! [`ManualClock`], capacity `n`, rate `n` per 1.024 s, and the same operations as the benches
 //! (grants after a refill, refusals computing a retry hint, reads) with token counts that grow
 //! with `n`, so that an implementation that refills or computes waits one token at a time costs
-//! O(n) per call there, relative to the reference.
+//! O(n) per call there.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -156,7 +156,7 @@ impl<B: ConcurrentRateLimiter<MonotonicClock> + 'static> Contended<B> {
 /// a whole multiple of every size's `n` nanoseconds (the sizes are powers of two up to 2^16), so
 /// that one token is a whole number of nanoseconds at every size: the reference then keeps the
 /// same 64-bit state at every size, and its own cost per operation is the same at every size
-/// (`tests/yardstick.rs` checks it). At `n` per second it switched to its 128-bit state from 4 Ki
+/// (the complexity stage counts it). At `n` per second it switched to its 128-bit state from 4 Ki
 /// tokens on, and cost twice the instructions there.
 pub const COMPLEXITY_PERIOD: Duration = Duration::from_nanos(1_024_000_000);
 
