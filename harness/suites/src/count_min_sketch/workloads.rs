@@ -133,7 +133,11 @@ impl Plan {
     }
 
     /// A plan over `distinct` keys whose trace of `len` keys is Zipf(`s`), drawn from `seed`.
-    fn zipf_of(distinct: usize, s: f64, len: usize, seed: u64) -> Result<Plan, String> {
+    ///
+    /// # Errors
+    ///
+    /// When `distinct` is 0.
+    pub fn zipf_of(distinct: usize, s: f64, len: usize, seed: u64) -> Result<Plan, String> {
         if distinct == 0 {
             return Err("a count-min-sketch workload needs at least one key".to_owned());
         }
@@ -145,14 +149,14 @@ impl Plan {
 
     /// The plan of the complexity stage's `space-saving` series at `counters`: Zipf
     /// ([`SPACE_SAVING_S`]) over `4 × counters` keys, a trace of `16 × counters` keys (at least
-    /// [`TRACE_LEN`]), which holds several times more distinct keys than there are counters, so
-    /// that replacing goes on however often the trace is cycled.
+    /// `min_len`), which holds several times more distinct keys than there are counters, so
+    /// that replacing goes on however often the trace is cycled (the timing fallback cycles it).
     ///
     /// # Errors
     ///
     /// When `counters` is 0.
-    pub fn space_saving(counters: usize, seed: u64) -> Result<Plan, String> {
-        let len = (16 * counters).max(TRACE_LEN);
+    pub fn space_saving(counters: usize, min_len: usize, seed: u64) -> Result<Plan, String> {
+        let len = (16 * counters).max(min_len);
         Plan::zipf_of(4 * counters, SPACE_SAVING_S, len, seed)
     }
 
@@ -391,8 +395,10 @@ mod tests {
         assert_eq!(t.tracker().0.len(), 11);
         assert_eq!(t.tracker().0[0], Zipf::key(0));
         assert_eq!(t.tracker().0[10], first);
-        let plan = Plan::space_saving(16, 3).expect("plan");
+        let plan = Plan::space_saving(16, 8, 3).expect("plan");
         assert_eq!(plan.distinct(), 64);
+        assert_eq!(plan.trace().len(), 256);
+        assert_eq!(Plan::space_saving(16, 1_000, 3).expect("plan").trace().len(), 1_000);
     }
 
     #[test]
