@@ -13,9 +13,8 @@ use kata_core::count_min_sketch::{ConcurrentSketch, Sketch, SpaceSavingTracker, 
 use crate::Ctx;
 
 pub mod complexity;
+pub use complexity::COUNTED as COMPLEXITY_COUNTED;
 pub use complexity::SERIES as COMPLEXITY_SERIES;
-/// None: this kata's complexity stage is timed ([`crate::measure::counted`] has the other kind).
-pub const COMPLEXITY_COUNTED: &[crate::measure::counted::Series] = &[];
 pub mod concurrency;
 pub mod examples;
 pub mod model;

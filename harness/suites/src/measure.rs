@@ -1,7 +1,8 @@
 //! Measuring: a small deterministic RNG, Zipf-distributed keys, and the complexity stage's timing
 //! and log-log slope.
 //!
-//! The complexity stage never trusts one absolute timing on a shared, noisy machine:
+//! The complexity stage's timing (what [`counted`] falls back to without valgrind) never trusts
+//! one absolute timing on a shared, noisy machine:
 //!
 //! - It reads the **thread's CPU time** ([`thread_time`]: `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`
 //!   on Unix, wall time elsewhere), so time spent descheduled while other processes run does not
@@ -26,7 +27,8 @@
 //! This separates O(1) from O(n) (a ratio that grows up to 64-fold over the sizes), not O(1) from
 //! O(log n) (a ratio that grows by about 60 % from 1 Ki to 64 Ki, no more than caches alone can
 //! make it grow). Telling those apart takes counting instructions rather than timing: that is
-//! [`counted`], the second instrument, which the katas with logarithmic bounds are graded by.
+//! [`counted`], the second instrument, which every kata's complexity stage is graded by (it is
+//! also indifferent to the machine's load, which timing only mostly cancels).
 //!
 //! [`pool`]: the persistent worker threads of the contended workloads, timed by their CPU time.
 
@@ -126,9 +128,6 @@ pub struct Spec {
     /// One line saying what the workload does.
     pub summary: &'static str,
 }
-
-/// The sizes the complexity stage measures at: four, each four times the last.
-pub const COMPLEXITY_SIZES: [usize; 4] = [1 << 10, 1 << 12, 1 << 14, 1 << 16];
 
 /// A relative log-log slope at or above this fails the complexity stage: halfway between O(1)
 /// (slope 0) and O(n) (slope 1).
@@ -618,7 +617,7 @@ mod tests {
 
     #[test]
     fn a_ratio_that_grows_with_size_has_slope_one_and_a_constant_one_slope_zero() {
-        let sizes = COMPLEXITY_SIZES;
+        let sizes = [1 << 10, 1 << 12, 1 << 14, 1 << 16];
         // Learner 3 times a reference that itself grows (caches): relative slope 0.
         let constant: Vec<_> = sizes
             .iter()

@@ -1,41 +1,135 @@
-//! Stage 5 of `count-min-sketch`: is every add O(depth), whatever the number of distinct items?
+//! Stage 5 of `count-min-sketch`: is every add O(depth), and every tracker's add O(log k),
+//! whatever the number of distinct items? Counted in instructions under callgrind
+//! ([`crate::measure::counted`]).
 //!
-//! Five series, each timed against the reference at four sizes, four times apart (see
-//! [`crate::measure`] for how), on the workloads of [`super::workloads`]. The sketch's shape is
-//! fixed (ε = 0.001, δ = 0.01: 2 719 × 5 counters); only the number of distinct items grows.
+//! Five series, each counted at four sizes, four times apart, on the workloads of
+//! [`super::workloads`], each replaying a Zipf trace of [`TRACE`] keys (the operations and
+//! their warm-up, and no more: no key is asked again by cycling). The sketch's shape is fixed
+//! (ε = 0.001, δ = 0.01: 2 719 × 5 counters); only the number of distinct items grows.
 //!
-//! - **`add`**, **`conservative-add`**: the sketches' `add` on Zipf(1.2) keys over 16 Ki to
-//!   1 Mi distinct items. A sketch is a fixed array: nothing in an add may grow with the items.
-//! - **`top-k`**: `TopK<u32, ConservativeCountMinSketch>::add` over 1 Ki to 64 Ki distinct items,
-//!   first given every item once, with `k` growing with them: `k` = items / 2, 512 to 32 768. A
-//!   tracker that scans its candidates (to find the item among them, or the lightest) costs O(k)
-//!   per add and grows; a heap of the `k` candidates with a map from item to place, or an
-//!   ordered set with a map, costs O(depth + log k), which timing cannot tell from flat.
-//! - **`top-k-dashboard`**: the same tracker with `k` = 100 over the same items, one operation
-//!   being 16 adds and then a `top_k()`, as a dashboard refreshing often would ask. Sorting the
-//!   `k` candidates costs the same at every size; a tracker that keeps every item it has seen,
-//!   and sorts them all for `top_k`, grows with the items.
-//! - **`space-saving`**: `SpaceSaving<u32>` with 1 Ki to 64 Ki counters, full, on Zipf(0.8) keys
-//!   over four times as many items: most adds replace the item with the smallest count. Finding
-//!   it by scanning the counters costs O(counters); an indexed min-heap O(log counters).
+//! - **`add`**, **`conservative-add`**: the sketches' `add` on Zipf(1.2) keys over [`ITEMS`]
+//!   distinct items. A sketch is a fixed array: nothing in an add may grow with the items.
+//!   Expected O(1).
+//! - **`top-k`**: `TopK<u32, ConservativeCountMinSketch>::add` over [`TRACKED`] distinct items,
+//!   first given every item once, with `k` growing with them: `k` = items / 2
+//!   ([`growing_k`]). Expected **O(log n)**: the README's min-heap of the `k` candidates with a
+//!   map from item to place, and an ordered set (`BTreeSet`) with a map, cost O(depth + log k).
+//!   A tracker that scans its candidates (to find the item among them, or the lightest) costs
+//!   O(k) per add, fitted O(n).
+//! - **`top-k-dashboard`**: the same tracker with `k` = 100 over [`DASHBOARD`] distinct items,
+//!   one operation being [`READ_EVERY`] adds and then a `top_k()`, as a dashboard refreshing
+//!   often would ask. Expected O(1): sorting the `k` candidates costs the same at every size; a
+//!   tracker that keeps every item it has seen, and sorts them all for `top_k`, grows as
+//!   O(n log n).
+//! - **`space-saving`**: `SpaceSaving<u32>` with [`COUNTERS`] counters, full, on Zipf(0.8) keys
+//!   over four times as many items: most adds replace the item with the smallest count.
+//!   Expected **O(log n)**: an indexed min-heap (or an ordered set) finds it in O(log counters);
+//!   scanning the counters for it costs O(counters), fitted O(n).
 //!
-//! The smaller sizes of the tracker series keep the untimed preparation of a tracker that scans
-//! short enough: it is given every item once before it is timed, which costs such a tracker
-//! O(items × k).
+//! The tracker series are small because their preparation happens under callgrind too
+//! (uncounted): every item is given once to a `top-k` tracker before it is counted, which costs
+//! one that scans O(items × k), and a `top-k-dashboard` tracker that keeps every item sorts them
+//! all at each operation. Without valgrind the stage times each series against the reference
+//! instead (see [`counted`]).
 
 use kata_core::count_min_sketch::{SpaceSavingTracker, TopKTracker};
 
 use super::workloads::{
-    growing_k, sized, Adds, Dashboard, Plan, Tracked, READ_EVERY, SKETCH_SIZES, TOP_K, ZIPF_S,
+    growing_k, sized, Adds, Dashboard, Plan, Tracked, READ_EVERY, TOP_K, ZIPF_S,
 };
 use super::CountMinSketchFamily;
-use crate::measure::{
-    compare_complexity, report_complexity, ComplexityReport, Workload, COMPLEXITY_SIZES,
-    MAX_RELATIVE_SLOPE,
-};
+use crate::measure::counted::{self, Class, Series};
+use crate::measure::Workload;
 use crate::Ctx;
 
-/// The series of this stage, by name, for [`crate::measure::Count`].
+/// The distinct items of the `add` and `conservative-add` series: four, four times apart.
+pub const ITEMS: &[usize] = &[1 << 10, 1 << 12, 1 << 14, 1 << 16];
+
+/// The distinct items of the `top-k` series (`k` is half of them): four, four times apart.
+pub const TRACKED: &[usize] = &[1 << 6, 1 << 8, 1 << 10, 1 << 12];
+
+/// The distinct items of the `top-k-dashboard` series: four, four times apart.
+pub const DASHBOARD: &[usize] = &[1 << 7, 1 << 9, 1 << 11, 1 << 13];
+
+/// The counters of the `space-saving` series: four, four times apart.
+pub const COUNTERS: &[usize] = &[1 << 8, 1 << 10, 1 << 12, 1 << 14];
+
+/// Adds counted per size in the `add` and `conservative-add` series.
+pub const ADD_OPS: u64 = 4_096;
+
+/// Adds counted per size in the `top-k` series.
+pub const TOP_K_OPS: u64 = 1_024;
+
+/// Adds counted per size in the `space-saving` series.
+pub const SPACE_SAVING_OPS: u64 = 2_048;
+
+/// Operations (each [`READ_EVERY`] adds and a `top_k()`) counted per size in the
+/// `top-k-dashboard` series.
+pub const DASHBOARD_OPS: u64 = 32;
+
+/// Keys in a series' trace: enough for its operations and their warm-up (a quarter as many),
+/// so that the counted operations never replay a key by cycling.
+pub const TRACE: usize = 1 << 13;
+
+/// The keys a series of `ops` operations of `keys_per_op` keys each reads, warm-up included.
+const fn keys_read(ops: u64, keys_per_op: u64) -> u64 {
+    (ops + ops / 4) * keys_per_op
+}
+
+const _: () = {
+    assert!(keys_read(ADD_OPS, 1) <= TRACE as u64);
+    assert!(keys_read(TOP_K_OPS, 1) <= TRACE as u64);
+    assert!(keys_read(SPACE_SAVING_OPS, 1) <= TRACE as u64);
+    assert!(keys_read(DASHBOARD_OPS, READ_EVERY as u64) <= TRACE as u64);
+};
+
+/// The counted series of this stage. See the module documentation.
+pub const COUNTED: &[Series] = &[
+    Series {
+        name: "add",
+        title: "CountMinSketch (2 719 x 5), add(key, 1), Zipf(1.2) keys",
+        variable: "distinct items",
+        sizes: ITEMS,
+        ops: ADD_OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "conservative-add",
+        title: "ConservativeCountMinSketch (2 719 x 5), add(key, 1), Zipf(1.2) keys",
+        variable: "distinct items",
+        sizes: ITEMS,
+        ops: ADD_OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "top-k",
+        title: "TopK<u32, ConservativeCountMinSketch>, k = items / 2, add(key, 1), Zipf(1.2) \
+                keys, each seen before",
+        variable: "distinct items",
+        sizes: TRACKED,
+        ops: TOP_K_OPS,
+        expected: Class::Log,
+    },
+    Series {
+        name: "top-k-dashboard",
+        title: "TopK<u32, ConservativeCountMinSketch>, k = 100, 16 adds then top_k(), Zipf(1.2) \
+                keys, each seen before",
+        variable: "distinct items",
+        sizes: DASHBOARD,
+        ops: DASHBOARD_OPS,
+        expected: Class::Constant,
+    },
+    Series {
+        name: "space-saving",
+        title: "SpaceSaving<u32> (full), add(key, 1), Zipf(0.8) keys over 4x as many items",
+        variable: "counters",
+        sizes: COUNTERS,
+        ops: SPACE_SAVING_OPS,
+        expected: Class::Log,
+    },
+];
+
+/// The series of this stage, by name, in order.
 pub const SERIES: &[&str] = &[
     "add",
     "conservative-add",
@@ -44,15 +138,44 @@ pub const SERIES: &[&str] = &[
     "space-saving",
 ];
 
-/// The `add` or `conservative-add` series of family `F` on `plan`.
-fn adds<'a, F: CountMinSketchFamily>(plan: &Plan, conservative: bool) -> Box<dyn Workload + 'a> {
-    if conservative {
-        let mut w = Adds::<F::Conservative>::on(plan);
-        Box::new(move |_| w.step())
-    } else {
-        let mut w = Adds::<F::Plain>::on(plan);
-        Box::new(move |_| w.step())
-    }
+/// Series `name` of `F` at `size` (distinct items, or counters for `space-saving`), its trace
+/// drawn from `seed`, as a [`Workload`]; `None` for a name not in [`SERIES`].
+///
+/// # Panics
+///
+/// When the implementation refuses the sketch's sizing or the tracker's configuration.
+pub fn workload<'a, F: CountMinSketchFamily>(
+    name: &str,
+    size: usize,
+    seed: u64,
+) -> Option<Box<dyn Workload + 'a>> {
+    let zipf = || Plan::zipf_of(size, ZIPF_S, TRACE, seed).unwrap_or_else(|e| panic!("{e}"));
+    Some(match name {
+        "add" => {
+            let mut w = Adds::<F::Plain>::on(&zipf());
+            Box::new(move |_| w.step())
+        }
+        "conservative-add" => {
+            let mut w = Adds::<F::Conservative>::on(&zipf());
+            Box::new(move |_| w.step())
+        }
+        "top-k" => {
+            let mut w = tracked_top::<F>(&zipf(), growing_k(size));
+            Box::new(move |_| w.step())
+        }
+        "top-k-dashboard" => {
+            let mut w = Dashboard::new(tracked_top::<F>(&zipf(), TOP_K));
+            Box::new(move |_| w.step())
+        }
+        "space-saving" => {
+            let plan = Plan::space_saving(size, TRACE, seed).unwrap_or_else(|e| panic!("{e}"));
+            let tracker = F::SpaceSaving::<u32>::new(TOP_K.min(size), size)
+                .expect("SpaceSaving::new(100, counters) is a valid configuration");
+            let mut w = Tracked::filled(&plan, tracker, size);
+            Box::new(move |_| w.step())
+        }
+        _ => return None,
+    })
 }
 
 /// A `TopK<u32, Conservative>` of family `F` tracking the top `k` on `plan`, first given every
@@ -66,179 +189,31 @@ fn tracked_top<F: CountMinSketchFamily>(
     Tracked::filled(plan, tracker, plan.distinct())
 }
 
-/// The `top-k` series of family `F` on `plan`: `k` grows with the items.
-fn top_k<'a, F: CountMinSketchFamily>(plan: &Plan) -> Box<dyn Workload + 'a> {
-    let mut w = tracked_top::<F>(plan, growing_k(plan.distinct()));
-    Box::new(move |_| w.step())
-}
-
-/// The `top-k-dashboard` series of family `F` on `plan`: `k` = 100, `top_k()` read every
-/// [`READ_EVERY`] adds.
-fn dashboard<'a, F: CountMinSketchFamily>(plan: &Plan) -> Box<dyn Workload + 'a> {
-    let mut w = Dashboard::new(tracked_top::<F>(plan, TOP_K));
-    Box::new(move |_| w.step())
-}
-
-/// The `space-saving` series of family `F` with `counters` counters on `plan`: first given
-/// `counters` items, so that it is full.
-fn space_saving<'a, F: CountMinSketchFamily>(
-    plan: &Plan,
-    counters: usize,
-) -> Box<dyn Workload + 'a> {
-    let tracker = F::SpaceSaving::<u32>::new(TOP_K.min(counters), counters)
-        .expect("SpaceSaving::new(100, counters) is a valid configuration");
-    let mut w = Tracked::filled(plan, tracker, counters);
-    Box::new(move |_| w.step())
-}
-
-/// The plan of `series` at `size`.
-fn plan(series: &str, size: usize, seed: u64) -> Plan {
-    let plan = if series == "space-saving" {
-        Plan::space_saving(size, seed)
-    } else {
-        Plan::zipf(size, ZIPF_S, seed)
-    };
-    plan.unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The workload of `series` for family `F` on `plan`, at `size`.
-fn workload<'a, F: CountMinSketchFamily>(
-    series: &str,
-    plan: &Plan,
-    size: usize,
-) -> Box<dyn Workload + 'a> {
-    match series {
-        "add" => adds::<F>(plan, false),
-        "conservative-add" => adds::<F>(plan, true),
-        "top-k" => top_k::<F>(plan),
-        "top-k-dashboard" => dashboard::<F>(plan),
-        _ => space_saving::<F>(plan, size),
-    }
-}
-
-/// What each series is, for its check's name.
-fn describe(series: &str) -> String {
-    match series {
-        "add" => "CountMinSketch::add, Zipf(1.2) over 16 Ki to 1 Mi items".to_owned(),
-        "conservative-add" => {
-            "ConservativeCountMinSketch::add, Zipf(1.2) over 16 Ki to 1 Mi items".to_owned()
-        }
-        "top-k" => format!(
-            "TopK<u32, ConservativeCountMinSketch>::add, Zipf(1.2) over 1 Ki to 64 Ki items, each \
-             seen before, k = items / {} ({} to {})",
-            super::workloads::KEYS_PER_CANDIDATE,
-            growing_k(COMPLEXITY_SIZES[0]),
-            group(growing_k(COMPLEXITY_SIZES[3]))
-        ),
-        "top-k-dashboard" => format!(
-            "TopK<u32, ConservativeCountMinSketch>, k = {TOP_K}, Zipf(1.2) over 1 Ki to 64 Ki \
-             items, each seen before; one operation is {READ_EVERY} adds and a top_k()"
-        ),
-        _ => "SpaceSaving::add, 1 Ki to 64 Ki counters (full), Zipf(0.8) over 4x as many items"
-            .to_owned(),
-    }
-}
-
-/// The likely cause of a slope that grows in `series`, for the learner.
-fn likely_cause(series: &str) -> &'static str {
-    match series {
-        "add" | "conservative-add" => {
-            "the sketch's add does something that grows with the distinct items: a sketch \
-             touches one counter per row and nothing else (no map or set of the items seen)"
-        }
-        "top-k" => {
-            "TopK scans its candidates on an add (to find the item among them, or the lightest \
-             one): O(k) per add, and k grows with the size here; or it keeps every item seen. \
-             A min-heap of the k candidates with a map from item to its place (or an ordered \
-             set with a map) costs O(log k)"
-        }
-        "top-k-dashboard" => {
-            "top_k() handles more than the k candidates: the tracker keeps every item seen, and \
-             sorts them all for each top_k(), or an add scans them. Keep at most k candidates; \
-             top_k() then sorts k items"
-        }
-        _ => {
-            "SpaceSaving finds the smallest count by scanning all counters: O(counters) per \
-             add of an item it does not monitor. An indexed min-heap on the counts finds it in \
-             O(log counters)"
-        }
-    }
-}
-
-/// `n` with a space between groups of three digits.
-fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Whether `report`'s slope fails the stage.
-fn fails(report: &ComplexityReport) -> bool {
-    report.gave_up.is_some()
-        || report.relative_slope.is_nan()
-        || report.relative_slope >= MAX_RELATIVE_SLOPE
-}
-
-/// Grades this stage on `F`, with `R` as the reference the measurements compare with (through
-/// [`super::run`] or [`crate::grade!`]).
+/// Grades this stage on `F`, with `R` as the reference the timing fallback compares with
+/// (through [`super::run`] or [`crate::grade!`]).
 pub fn run<F: CountMinSketchFamily, R: CountMinSketchFamily>(ctx: &mut Ctx) {
     let seed = ctx.sub_seed(5);
-    let order_seed = ctx.sub_seed(55);
-    if let Some(count) = ctx.count.clone() {
-        ctx.check(&format!("count {}", count.series), || {
-            if !SERIES.contains(&count.series.as_str()) {
-                return Err(count.unknown(SERIES));
-            }
-            let plan = plan(&count.series, count.size, seed);
-            let mut w = workload::<F>(&count.series, &plan, count.size);
-            count.run(&mut *w);
-            Ok(())
-        });
-        return;
+    counted::stage(
+        ctx,
+        COUNTED,
+        |name, n| workload::<F>(name, n, seed),
+        |name, n| workload::<R>(name, n, seed),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_series_are_the_counted_ones_in_order() {
+        let names: Vec<&str> = COUNTED.iter().map(|s| s.name).collect();
+        assert_eq!(names, SERIES);
     }
-    for &series in SERIES {
-        if !ctx.wants_series(series) {
-            continue;
-        }
-        let sizes: &[usize] = if series.ends_with("add") {
-            &SKETCH_SIZES
-        } else {
-            &COMPLEXITY_SIZES
-        };
-        let what = format!("{series}: {}", describe(series));
-        let mut report = None;
-        ctx.check(&format!("{what}, at four sizes"), || {
-            // One plan per size, shared by both sides.
-            let plans: Vec<Plan> = sizes.iter().map(|&n| plan(series, n, seed)).collect();
-            let at = |n: usize| {
-                let i = sizes
-                    .iter()
-                    .position(|&s| s == n)
-                    .expect("a size of the series");
-                &plans[i]
-            };
-            report = Some(compare_complexity(
-                sizes,
-                order_seed,
-                |n| workload::<F>(series, at(n), n),
-                |n| workload::<R>(series, at(n), n),
-            ));
-            Ok(())
-        });
-        if let Some(report) = report {
-            report_complexity(ctx, series, &report);
-            if fails(&report) {
-                ctx.note(format!(
-                    "{series}: the cost grows with the size. The likely cause: {}.",
-                    likely_cause(series)
-                ));
-            }
-        }
+
+    #[test]
+    fn k_is_half_the_items_of_the_top_k_series() {
+        assert_eq!(growing_k(TRACKED[0]), 32);
+        assert_eq!(growing_k(TRACKED[3]), 2_048);
     }
 }

@@ -1,11 +1,11 @@
 //! The named `count-min-sketch` workloads: what `cargo kata bench count-min-sketch` times and what
-//! the complexity stage measures, defined once here so that both time the same thing.
+//! the complexity stage counts, defined once here so that both measure the same thing.
 //!
-//! Every workload replays a trace of [`TRACE_LEN`] keys (`u32`; the `space-saving` series more),
-//! drawn once per [`Plan`] from a Zipf distribution over the plan's `distinct` keys ([`Zipf`]:
-//! popularity is scrambled, so it is not correlated with key order) with the plan's seed, and
-//! cycled; one operation is one key of it, with count 1. So every contender is asked the same
-//! keys, and no random number is drawn while timing. The sketches are sized by [`EPSILON`] and
+//! Every workload replays a trace of keys (`u32`; [`TRACE_LEN`] of them for the benches, fewer
+//! for the complexity stage), drawn once per [`Plan`] from a Zipf distribution over the plan's
+//! `distinct` keys ([`Zipf`]: popularity is scrambled, so it is not correlated with key order)
+//! with the plan's seed, and cycled; one operation is one key of it, with count 1. So every
+//! contender is asked the same keys, and no random number is drawn while measuring. The sketches are sized by [`EPSILON`] and
 //! [`DELTA`] (width 2 719, depth 5: 108 760 bytes of counters, which fit in L2), whatever the
 //! number of distinct keys.
 //!
@@ -22,25 +22,23 @@
 //!
 //! # The complexity stage
 //!
-//! Five series; the sketch's shape is fixed, only the keys grow:
+//! Five series, counted in instructions ([`super::complexity`], which says at what sizes); the
+//! sketch's shape is fixed, only the keys grow. Each plays a trace of its own length, long
+//! enough for the operations it counts ([`Plan::zipf_of`]):
 //!
-//! - **`add`** and **`conservative-add`**: the bench workloads at [`SKETCH_SIZES`] distinct keys
-//!   (16 Ki to 1 Mi).
-//! - **`top-k`**: the bench workload at `n` in
-//!   [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES) distinct keys (1 Ki to 64 Ki), with
-//!   `k` growing with them ([`growing_k`]: `n / 2`, 512 to 32 768), on a tracker that was first
-//!   given every key once ([`Tracked::filled`]): a tracker that scans its `k` candidates on an add
-//!   grows with the size.
-//! - **`top-k-dashboard`** ([`Dashboard`]): at the same sizes, `k` = [`TOP_K`], on a tracker
-//!   first given every key once, one operation is [`READ_EVERY`] adds of the bench workload then
-//!   a read of `top_k()`, as a dashboard refreshing often would ask: a tracker that keeps every
-//!   key it has seen, and sorts them all for `top_k`, grows with the size. Every operation reads:
-//!   the stage keeps each side's fastest batch, and a batch that happened to hold no read would
-//!   hide the read's cost.
+//! - **`add`** and **`conservative-add`**: the bench workloads ([`Adds`]).
+//! - **`top-k`**: the bench workload at `n` distinct keys, with `k` growing with them
+//!   ([`growing_k`]: `n / 2`), on a tracker that was first given every key once
+//!   ([`Tracked::filled`]): a tracker that scans its `k` candidates on an add grows with the
+//!   size.
+//! - **`top-k-dashboard`** ([`Dashboard`]): `k` = [`TOP_K`], on a tracker first given every key
+//!   once, one operation is [`READ_EVERY`] adds of the bench workload then a read of `top_k()`,
+//!   as a dashboard refreshing often would ask: a tracker that keeps every key it has seen, and
+//!   sorts them all for `top_k`, grows with the size.
 //! - **`space-saving`**: `SpaceSaving<u32>` with `n` counters, [`TOP_K`] reported, on a
-//!   Zipf([`SPACE_SAVING_S`]) trace over `4 n` keys, first given `n` distinct keys (so it is
-//!   full), at `n` in [`COMPLEXITY_SIZES`](crate::measure::COMPLEXITY_SIZES): most adds of a key
-//!   it does not monitor replace the item with the smallest count.
+//!   Zipf([`SPACE_SAVING_S`]) trace over `4 n` keys ([`Plan::space_saving`]), first given `n`
+//!   distinct keys (so it is full): most adds of a key it does not monitor replace the item
+//!   with the smallest count.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -84,8 +82,6 @@ pub const TOP_K: usize = 100;
 pub const TRACE_LEN: usize = 1 << 17;
 /// The Zipf exponent of the `space-saving` series: flatter, so that there is much to replace.
 pub const SPACE_SAVING_S: f64 = 0.8;
-/// The distinct keys of the `add` and `conservative-add` series.
-pub const SKETCH_SIZES: [usize; 4] = [1 << 14, 1 << 16, 1 << 18, 1 << 20];
 /// In the `top-k` series, distinct keys per candidate: `k` is the number of distinct keys
 /// divided by this ([`growing_k`]). Half of the keys are candidates, so that an O(k) scan is
 /// large enough to show beside the cost of hashing an item into the sketch.
@@ -133,7 +129,11 @@ impl Plan {
     }
 
     /// A plan over `distinct` keys whose trace of `len` keys is Zipf(`s`), drawn from `seed`.
-    fn zipf_of(distinct: usize, s: f64, len: usize, seed: u64) -> Result<Plan, String> {
+    ///
+    /// # Errors
+    ///
+    /// When `distinct` is 0.
+    pub fn zipf_of(distinct: usize, s: f64, len: usize, seed: u64) -> Result<Plan, String> {
         if distinct == 0 {
             return Err("a count-min-sketch workload needs at least one key".to_owned());
         }
@@ -145,14 +145,14 @@ impl Plan {
 
     /// The plan of the complexity stage's `space-saving` series at `counters`: Zipf
     /// ([`SPACE_SAVING_S`]) over `4 × counters` keys, a trace of `16 × counters` keys (at least
-    /// [`TRACE_LEN`]), which holds several times more distinct keys than there are counters, so
-    /// that replacing goes on however often the trace is cycled.
+    /// `min_len`), which holds several times more distinct keys than there are counters, so
+    /// that replacing goes on however often the trace is cycled (the timing fallback cycles it).
     ///
     /// # Errors
     ///
     /// When `counters` is 0.
-    pub fn space_saving(counters: usize, seed: u64) -> Result<Plan, String> {
-        let len = (16 * counters).max(TRACE_LEN);
+    pub fn space_saving(counters: usize, min_len: usize, seed: u64) -> Result<Plan, String> {
+        let len = (16 * counters).max(min_len);
         Plan::zipf_of(4 * counters, SPACE_SAVING_S, len, seed)
     }
 
@@ -391,8 +391,10 @@ mod tests {
         assert_eq!(t.tracker().0.len(), 11);
         assert_eq!(t.tracker().0[0], Zipf::key(0));
         assert_eq!(t.tracker().0[10], first);
-        let plan = Plan::space_saving(16, 3).expect("plan");
+        let plan = Plan::space_saving(16, 8, 3).expect("plan");
         assert_eq!(plan.distinct(), 64);
+        assert_eq!(plan.trace().len(), 256);
+        assert_eq!(Plan::space_saving(16, 1_000, 3).expect("plan").trace().len(), 1_000);
     }
 
     #[test]

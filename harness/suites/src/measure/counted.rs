@@ -25,8 +25,9 @@
 //!    each class's best curve misses.
 //!
 //! Without valgrind (it is not on every learner's machine) [`stage`] falls back to timing each
-//! series against the reference, as the timed katas do, and says so: that still fails an O(n)
-//! lookup where the reference's is O(log n), but no longer an O(log n) one where it is O(1).
+//! series against the reference (the timing of [`super`], which every complexity stage used
+//! before it was counted), and says so: that still fails an O(n) lookup where the reference's is
+//! O(log n), but no longer an O(log n) one where it is O(1).
 //! `KATA_VALGRIND` names the program to run instead of `valgrind` (the repository's tests set it
 //! to a missing one to prove the fallback).
 
