@@ -106,6 +106,9 @@ runner! {
     "merkle-tree" => merkle_tree, merkle_tree_family:
         MerkleTreeReference = merkle_tree_solution if "merkle-tree",
         MerkleTreeLearner = merkle_tree_kata if "merkle-tree-learner";
+    "order-book" => order_book, order_book_family:
+        OrderBookReference = order_book_solution if "order-book",
+        OrderBookLearner = order_book_kata if "order-book-learner";
 }
 
 /// The runner's entry point, for the binaries.
