@@ -546,7 +546,10 @@ pub struct EngineClosed;
 
 impl fmt::Display for EngineClosed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the engine has stopped: no command can be queued any more")
+        write!(
+            f,
+            "the engine has stopped: no command can be queued any more"
+        )
     }
 }
 

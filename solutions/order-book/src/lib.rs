@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use hashbrown::HashMap;
 use kata_core::order_book::{
     BookConfig, CancelReason, Command, EngineClosed, EngineError, Event, Level, NewOrder,
-    OrderBook, OrderEngine, OrderId, Price, Priority, Qty, Reject, ReplayError, RestingOrder,
-    Side, SideSnapshot, Snapshot, TimeInForce,
+    OrderBook, OrderEngine, OrderId, Price, Priority, Qty, Reject, ReplayError, RestingOrder, Side,
+    SideSnapshot, Snapshot, TimeInForce,
 };
 use kata_core::sync::{bounded, channel, thread};
 
@@ -123,8 +123,7 @@ impl Book {
             }
         };
         let best = self.ladder(side).best;
-        let new_best =
-            best == NIL || Self::better(side, price, self.levels[best as usize].price);
+        let new_best = best == NIL || Self::better(side, price, self.levels[best as usize].price);
         let ladder = self.ladder_mut(side);
         ladder.prices.insert(price, idx);
         if new_best {
@@ -453,7 +452,9 @@ impl Book {
                 price,
                 qty,
             } => {
-                if self.ids.get(&id) != Some(&DEAD) || qty == 0 || self.config.check(price).is_some()
+                if self.ids.get(&id) != Some(&DEAD)
+                    || qty == 0
+                    || self.config.check(price).is_some()
                 {
                     return Err(bad);
                 }
@@ -486,7 +487,9 @@ impl Book {
                 qty,
                 priority,
             } => {
-                let slot = self.slot(id).ok_or(ReplayError::UnknownOrder { index, id })?;
+                let slot = self
+                    .slot(id)
+                    .ok_or(ReplayError::UnknownOrder { index, id })?;
                 let node = self.nodes[slot as usize];
                 match priority {
                     Priority::Kept => {

@@ -20,7 +20,7 @@ use crate::measure::{SplitMix64, Spec};
 pub const BENCH: &[Spec] = &[
     Spec {
         name: "day",
-        summary: "a generated day: clustered prices, ~65 % cancels and modifies, bursts",
+        summary: "a generated day: clustered prices, ~60 % cancels and modifies, bursts",
     },
     Spec {
         name: "rest",
@@ -51,13 +51,14 @@ pub const BENCH_DAY_COMMANDS: usize = 100_000;
 
 /// A generated trading day of `n` commands from `seed`, on [`DAY_CONFIG`].
 ///
-/// The mid starts at [`DAY_START_MID`] and moves one tick up or down every 20 commands. A new
+/// The mid starts at [`DAY_START_MID`] and moves one tick up or down every 50 commands. A new
 /// order's price is the mid plus or minus a distance of a few ticks, most often one or two
-/// (geometric), on its own side of the mid: it rests. About 65 % of the commands are cancels
-/// and modifies of one of the 2 000 most recent passive orders (often still resting, sometimes
-/// already filled: a refused cancel is part of a real day); a modify most often reduces the
+/// (geometric), on its own side of the mid: it rests. About 60 % of the commands are cancels
+/// and modifies of one of the 2 000 most recent passive orders that still rest (the generator
+/// runs the model as it goes), half of them cancels; a modify most often reduces the
 /// quantity, sometimes moves the price by a tick or adds to it. Every 500 commands, a burst of
-/// 20 aggressive orders crosses the mid (limits a few ticks through it, some IOC, FOK or market).
+/// 20 aggressive orders crosses the mid (limits a few ticks through it, some IOC, FOK, or market where the other side has
+/// 10 levels or more).
 /// At a fifth of the day, a wall of 300 small sells rests at one round price far above the mid,
 /// never cancelled.
 pub fn day(n: usize, seed: u64) -> Vec<Command> {
@@ -69,6 +70,10 @@ pub fn day(n: usize, seed: u64) -> Vec<Command> {
     // The limit price of order `id` at index `id - 1` (0 for a market order).
     let mut price_of: Vec<Price> = Vec::new();
     let mut out = Vec::with_capacity(n);
+    // The model runs the day as it is generated, so that cancels and modifies name live orders.
+    let mut model = super::model::Model::new(DAY_CONFIG);
+    let mut fed = 0;
+    let mut walled = false;
     let distance = |rng: &mut SplitMix64| {
         let mut d = 1;
         while d < 30 && rng.below(2) == 0 {
@@ -77,15 +82,20 @@ pub fn day(n: usize, seed: u64) -> Vec<Command> {
         d
     };
     while out.len() < n {
+        while fed < out.len() {
+            model.execute(&out[fed]);
+            fed += 1;
+        }
         let i = out.len();
-        if i % 20 == 0 {
+        if i % 50 == 0 {
             if rng.below(2) == 0 {
                 mid += tick;
             } else {
                 mid -= tick;
             }
         }
-        if i == n / 5 {
+        if i >= n / 5 && !walled {
+            walled = true;
             let wall = (mid / 1_000 + 20) * 1_000;
             for _ in 0..300 {
                 out.push(Command::Submit(NewOrder {
@@ -108,10 +118,15 @@ pub fn day(n: usize, seed: u64) -> Vec<Command> {
                     Side::Buy => mid + through,
                     Side::Sell => mid - through,
                 };
-                let (price, tif) = match rng.below(10) {
-                    0 => (None, TimeInForce::Ioc),
-                    1 => (Some(price), TimeInForce::Fok),
-                    2 | 3 => (Some(price), TimeInForce::Ioc),
+                // A market order only where the other side is deep: it sweeps what it needs.
+                let deep = match side {
+                    Side::Buy => model.asks.len(),
+                    Side::Sell => model.bids.len(),
+                } >= 10;
+                let (price, tif) = match rng.below(20) {
+                    0 if deep => (None, TimeInForce::Ioc),
+                    1 | 2 => (Some(price), TimeInForce::Fok),
+                    3..=6 => (Some(price), TimeInForce::Ioc),
                     _ => (Some(price), TimeInForce::Gtc),
                 };
                 out.push(Command::Submit(NewOrder {
@@ -127,10 +142,19 @@ pub fn day(n: usize, seed: u64) -> Vec<Command> {
             continue;
         }
         let roll = rng.below(100);
-        if roll < 65 && !recent.is_empty() {
+        // Forget the orders picked that no longer rest.
+        let mut pick = None;
+        while !recent.is_empty() && roll < 55 {
             let k = rng.below(recent.len() as u64) as usize;
+            if model.at.contains_key(&recent[k]) {
+                pick = Some(k);
+                break;
+            }
+            recent.swap_remove(k);
+        }
+        if let Some(k) = pick {
             let id = recent[k];
-            if roll < 45 {
+            if roll < 22 {
                 out.push(Command::Cancel { id });
                 recent.swap_remove(k);
             } else {
