@@ -99,7 +99,7 @@ impl BookConfig {
             });
         }
         for bound in [min_price, max_price] {
-            if bound % tick != 0 {
+            if !bound.is_multiple_of(tick) {
                 return Err(ConfigError::BoundOffTick { bound, tick });
             }
         }
@@ -126,7 +126,7 @@ impl BookConfig {
                 min: self.min_price,
                 max: self.max_price,
             })
-        } else if price % self.tick != 0 {
+        } else if !price.is_multiple_of(self.tick) {
             Some(Reject::OffTick {
                 price,
                 tick: self.tick,

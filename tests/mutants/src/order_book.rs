@@ -157,6 +157,7 @@ const CANCEL_SCANS_LEVEL: u8 = 17;
 use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
+use kata_core::catalogue::Stage;
 use kata_core::order_book::{
     BookConfig, CancelReason, Command, EngineClosed, EngineError, Event, Level, NewOrder,
     OrderBook, OrderEngine, OrderId, Price, Priority, Qty, Reject, ReplayError, RestingOrder, Side,
@@ -165,7 +166,6 @@ use kata_core::order_book::{
 use kata_core::sync::{bounded, channel, thread};
 use kata_suites::order_book::OrderBookFamily;
 use kata_suites::Ctx;
-use kata_core::catalogue::Stage;
 
 /// No node, no level.
 const NIL: u32 = u32::MAX;
@@ -515,7 +515,8 @@ impl<const BUG: u8> MBook<BUG> {
             qty: o.qty,
             tif: o.tif,
         });
-        if BUG != FOK_PARTIAL && o.tif == TimeInForce::Fok && !self.can_fill(o.side, o.price, o.qty) {
+        if BUG != FOK_PARTIAL && o.tif == TimeInForce::Fok && !self.can_fill(o.side, o.price, o.qty)
+        {
             events.push(Event::Cancelled {
                 id: o.id,
                 qty: o.qty,
