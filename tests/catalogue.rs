@@ -79,6 +79,7 @@ fn every_kata_is_wired_everywhere_it_must_be() {
             format!("solutions/{name}/src/lib.rs"),
             format!("harness/runner/src/bin/{name}.rs"),
             format!("harness/runner/src/bin/{name}-learner.rs"),
+            format!("harness/runner/src/bin/{name}-mutants.rs"),
             format!("harness/suites/src/{module}/workloads.rs"),
         ];
         for dir in [
@@ -136,6 +137,21 @@ fn every_kata_is_wired_everywhere_it_must_be() {
                 &runner,
                 "harness/runner/Cargo.toml",
                 format!("name = \"{name}-learner\"\n"),
+            ),
+            (
+                &runner,
+                "harness/runner/Cargo.toml",
+                format!("\n{name}-mutants = [\"{name}\", \"dep:kata-mutants\"]"),
+            ),
+            (
+                &runner,
+                "harness/runner/Cargo.toml",
+                format!("name = \"{name}-mutants\"\n"),
+            ),
+            (
+                &runner_lib,
+                "harness/runner/src/lib.rs (`runner!`)",
+                format!("mutants if \"{name}-mutants\";"),
             ),
             (
                 &runner_lib,

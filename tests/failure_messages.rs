@@ -71,7 +71,7 @@ fn snippet(message: &str, header: &str) -> String {
 
 #[test]
 fn property_failures_lead_with_the_mismatch_and_carry_no_seed_of_their_own() {
-    let exe = mutants_runner();
+    let exe = mutants_runner("lru");
     let m = failure(&exe, "lru", "no-refresh", "properties", "exact LRU model");
     let first = m.lines().next().unwrap_or_default();
     assert!(
@@ -87,7 +87,7 @@ fn property_failures_lead_with_the_mismatch_and_carry_no_seed_of_their_own() {
 
 #[test]
 fn a_panic_in_a_property_keeps_its_file_and_line() {
-    let exe = mutants_runner();
+    let exe = mutants_runner("token-bucket");
     let m = failure(
         &exe,
         "token-bucket",
@@ -105,7 +105,7 @@ fn a_panic_in_a_property_keeps_its_file_and_line() {
 
 #[test]
 fn a_failure_that_does_not_reproduce_is_called_nondeterministic() {
-    let exe = mutants_runner();
+    let exe = mutants_runner("lru");
     let m = failure(
         &exe,
         "lru",
@@ -125,7 +125,6 @@ fn a_failure_that_does_not_reproduce_is_called_nondeterministic() {
 
 #[test]
 fn replay_snippets_compile_as_a_learner_pastes_them() {
-    let exe = mutants_runner();
     // One failing property per variant and property kind.
     let cases = [
         ("lru", "no-refresh", "exact LRU model"),
@@ -211,7 +210,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
-        let m = failure(&exe, kata, mutant, "properties", check);
+        let m = failure(&mutants_runner(kata), kata, mutant, "properties", check);
         let code = [
             snippet(&m, "minimal failing sequence:"),
             snippet(&m, "the sequence that failed first"),

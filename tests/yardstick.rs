@@ -84,7 +84,7 @@ each_kata!(
 );
 
 fn yardstick(kata_name: &str) {
-    let exe = mutants_runner();
+    let exe = mutants_runner(kata_name);
     let mut report = Vec::new();
     let (all, (mutant, slow_series)) = series(kata_name);
     // A counted stage grades its own instruction counts against a class: no yardstick to check.

@@ -136,9 +136,8 @@ pub fn kata_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let real = dir == root();
     assert!(
         real || !args.iter().any(|a| a.starts_with("--mutant")),
-        "`cargo kata {}` in a copy would build the mutants runner there (every kata's mutants, \
-         172 s of one core cold): grade mutants in the real clone (`common::kata`), where it is \
-         built once",
+        "`cargo kata {}` in a copy would build a mutants runner there: grade mutants in the \
+         real clone (`common::kata`), where each kata's is built once",
         args.join(" ")
     );
     // Runs in the real clone share its target directory's events files, named by kata,
@@ -482,17 +481,18 @@ fn copy_repo_tree(from: &Path, to: &Path, in_katas: bool) {
     }
 }
 
-/// The runner built with every reference and mutant (`--features mutants`), for tests that run
-/// it directly rather than through `cargo kata`: nothing is written but their own events files,
-/// so the learner's state is never touched.
+/// The runner built with `kata`'s reference and mutants (`--features <kata>-mutants`), for tests
+/// that run it directly rather than through `cargo kata`: nothing is written but their own events
+/// files, so the learner's state is never touched.
 ///
-/// Built exactly as `cargo kata check --mutant` builds it (`harness/cli/src/build.rs`: with
+/// Built exactly as `cargo kata check <kata> --mutant` builds it (`harness/cli/src/build.rs`: with
 /// `-p kata-cli`, so that features resolve as for the CLI): the same artifacts serve both. Built
 /// on its own, the runner got other features for its dependencies, so the first test here
 /// recompiled it (about 25 s on 2 cores), and each build then put its own variant back in place
-/// at `target/grade/mutants` while other tests might be starting the other.
-pub fn mutants_runner() -> PathBuf {
+/// at `target/grade/<kata>-mutants` while other tests might be starting the other.
+pub fn mutants_runner(kata: &str) -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let bin = format!("{kata}-mutants");
     let status = Command::new(cargo)
         .current_dir(root())
         .args([
@@ -505,12 +505,12 @@ pub fn mutants_runner() -> PathBuf {
             "--package",
             "kata-cli",
         ])
-        .args(["--bin", "mutants", "--features", "kata-runner/mutants"])
+        .args(["--bin", &bin, "--features", &format!("kata-runner/{bin}")])
         .env_remove("CARGO_TARGET_DIR")
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "building the mutants runner failed");
-    root().join("target").join("grade").join("mutants")
+    assert!(status.success(), "building the {bin} runner failed");
+    root().join("target").join("grade").join(bin)
 }
 
 /// One test per kata, in a module named `$module`: `each_kata!(fn $module => $check)` makes

@@ -199,7 +199,10 @@ pub fn run(ws: &Workspace, kata: &'static Kata, opts: &Options) -> Result<ExitCo
             rel(&dir.join("criterion").join("report").join("index.html"))
         ));
     }
-    out.line(&out.paint(DIM, &format!("  criterion's log: {}", rel(&log_path))));
+    // A quick run leaves criterion out, and its log empty: nothing to point at.
+    if std::fs::metadata(&log_path).is_ok_and(|m| m.len() > 0) {
+        out.line(&out.paint(DIM, &format!("  criterion's log: {}", rel(&log_path))));
+    }
 
     if let (Some(seed), false) = (seed, opts.no_record) {
         let entry = entry(ws, kata, opts, &summary, seed, source_hash)?;

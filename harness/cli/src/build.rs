@@ -1,7 +1,7 @@
 //! Building the runner for one kata and implementation, with `cargo build`.
 //!
-//! Each combination is its own feature set of `kata-runner` (`lru-learner`, `lru`, `mutants`,
-//! ...), so Cargo keeps one artifact per combination and recompiles only the crate that changed.
+//! Each combination is its own feature set of `kata-runner` (`lru-learner`, `lru`,
+//! `lru-mutants`, ...), so Cargo keeps one artifact per combination and recompiles only the crate that changed.
 //! When the build fails, the compiler's messages are collected from Cargo's JSON output, the
 //! ones about the learner's files first.
 //!

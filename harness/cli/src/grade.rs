@@ -44,7 +44,7 @@ impl Target {
         match self {
             Target::Learner => format!("{}-learner", kata.name),
             Target::Solution => kata.name.to_owned(),
-            Target::Mutant(_) => "mutants".to_owned(),
+            Target::Mutant(_) => format!("{}-mutants", kata.name),
         }
     }
 

@@ -27,7 +27,8 @@ macro_rules! runner {
     ($(
         $kata:literal => $suite:ident, $family:ident:
             $reference:ident = $reference_crate:ident if $reference_feature:literal,
-            $learner:ident = $learner_crate:ident if $learner_feature:literal;
+            $learner:ident = $learner_crate:ident if $learner_feature:literal,
+            mutants if $mutants_feature:literal;
     )+) => {
         $(
             #[cfg(feature = $reference_feature)]
@@ -56,7 +57,7 @@ macro_rules! runner {
                         kata_suites::$suite::run::<$reference, $reference>(stage, ctx);
                         Ok(())
                     }
-                    #[cfg(feature = "mutants")]
+                    #[cfg(feature = $mutants_feature)]
                     ($kata, imp) if imp.starts_with("mutant:") => {
                         kata_mutants::$suite::run::<$reference>(&imp["mutant:".len()..], stage, ctx)
                     }
@@ -72,43 +73,56 @@ macro_rules! runner {
 runner! {
     "lru" => lru, lru_family:
         LruReference = lru_solution if "lru",
-        LruLearner = lru_kata if "lru-learner";
+        LruLearner = lru_kata if "lru-learner",
+        mutants if "lru-mutants";
     "lfu" => lfu, lfu_family:
         LfuReference = lfu_solution if "lfu",
-        LfuLearner = lfu_kata if "lfu-learner";
+        LfuLearner = lfu_kata if "lfu-learner",
+        mutants if "lfu-mutants";
     "token-bucket" => token_bucket, token_bucket_family:
         TokenBucketReference = token_bucket_solution if "token-bucket",
-        TokenBucketLearner = token_bucket_kata if "token-bucket-learner";
+        TokenBucketLearner = token_bucket_kata if "token-bucket-learner",
+        mutants if "token-bucket-mutants";
     "leaky-bucket" => leaky_bucket, leaky_bucket_family:
         LeakyBucketReference = leaky_bucket_solution if "leaky-bucket",
-        LeakyBucketLearner = leaky_bucket_kata if "leaky-bucket-learner";
+        LeakyBucketLearner = leaky_bucket_kata if "leaky-bucket-learner",
+        mutants if "leaky-bucket-mutants";
     "sliding-window" => sliding_window, sliding_window_family:
         SlidingWindowReference = sliding_window_solution if "sliding-window",
-        SlidingWindowLearner = sliding_window_kata if "sliding-window-learner";
+        SlidingWindowLearner = sliding_window_kata if "sliding-window-learner",
+        mutants if "sliding-window-mutants";
     "bloom-filter" => bloom_filter, bloom_filter_family:
         BloomFilterReference = bloom_filter_solution if "bloom-filter",
-        BloomFilterLearner = bloom_filter_kata if "bloom-filter-learner";
+        BloomFilterLearner = bloom_filter_kata if "bloom-filter-learner",
+        mutants if "bloom-filter-mutants";
     "count-min-sketch" => count_min_sketch, count_min_sketch_family:
         CountMinSketchReference = count_min_sketch_solution if "count-min-sketch",
-        CountMinSketchLearner = count_min_sketch_kata if "count-min-sketch-learner";
+        CountMinSketchLearner = count_min_sketch_kata if "count-min-sketch-learner",
+        mutants if "count-min-sketch-mutants";
     "consistent-hashing" => consistent_hashing, consistent_hashing_family:
         ConsistentHashingReference = consistent_hashing_solution if "consistent-hashing",
-        ConsistentHashingLearner = consistent_hashing_kata if "consistent-hashing-learner";
+        ConsistentHashingLearner = consistent_hashing_kata if "consistent-hashing-learner",
+        mutants if "consistent-hashing-mutants";
     "trie" => trie, trie_family:
         TrieReference = trie_solution if "trie",
-        TrieLearner = trie_kata if "trie-learner";
+        TrieLearner = trie_kata if "trie-learner",
+        mutants if "trie-mutants";
     "snowflake" => snowflake, snowflake_family:
         SnowflakeReference = snowflake_solution if "snowflake",
-        SnowflakeLearner = snowflake_kata if "snowflake-learner";
+        SnowflakeLearner = snowflake_kata if "snowflake-learner",
+        mutants if "snowflake-mutants";
     "vector-clock" => vector_clock, vector_clock_family:
         VectorClockReference = vector_clock_solution if "vector-clock",
-        VectorClockLearner = vector_clock_kata if "vector-clock-learner";
+        VectorClockLearner = vector_clock_kata if "vector-clock-learner",
+        mutants if "vector-clock-mutants";
     "merkle-tree" => merkle_tree, merkle_tree_family:
         MerkleTreeReference = merkle_tree_solution if "merkle-tree",
-        MerkleTreeLearner = merkle_tree_kata if "merkle-tree-learner";
+        MerkleTreeLearner = merkle_tree_kata if "merkle-tree-learner",
+        mutants if "merkle-tree-mutants";
     "order-book" => order_book, order_book_family:
         OrderBookReference = order_book_solution if "order-book",
-        OrderBookLearner = order_book_kata if "order-book-learner";
+        OrderBookLearner = order_book_kata if "order-book-learner",
+        mutants if "order-book-mutants";
 }
 
 /// The runner's entry point, for the binaries.

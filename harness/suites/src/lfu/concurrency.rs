@@ -167,10 +167,11 @@ fn stress<F: LfuFamily>(seed: u64) -> Result<(), String> {
                         if cache.len() > 64 {
                             return Err(format!(
                                 "len() is {} with capacity 64, and must never read more than \
-                                 the capacity, even for an instant: if the total is a counter \
-                                 beside the shards, move it while the shard's lock is held (a \
-                                 removal counted after the unlock lets another thread's insert \
-                                 into the freed slot be counted first)",
+                                 the capacity, even for an instant: either two inserts found \
+                                 room that only one of them had (decide and insert under one \
+                                 lock), or a total kept beside the shards moved after the \
+                                 shard's unlock (a removal counted late lets another thread's \
+                                 insert into the freed slot be counted first)",
                                 cache.len()
                             ));
                         }

@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use kata_core::vector_clock::{VectorClock, VersionedStore};
+use kata_core::vector_clock::{Dot, VectorClock, VersionedStore};
 use proptest::prelude::*;
 
 use super::model::{self, ModelClock, ModelReplica, ModelVersion};
@@ -41,9 +41,18 @@ fn clock_op() -> impl Strategy<Value = ClockOp> {
     ]
 }
 
+/// `vec![...]` of a clock's entries, as the snippet asserts them.
+fn entries_literal(m: &ModelClock) -> String {
+    let entries: Vec<String> = m.iter().map(|(n, c)| format!("({n}, {c})")).collect();
+    format!("vec![{}]", entries.join(", "))
+}
+
 fn render_clocks(ops: &[ClockOp]) -> String {
-    // No warning when pasted: `mut` only when a step changes a clock, the comparisons printed.
+    // No warning when pasted: `mut` only when a step changes a clock. Each step asserts what the
+    // model says (a tick's count, a comparison, a merged clock's entries), so the pasted snippet
+    // stops at the first step that differs.
     let changes = ops.iter().any(|op| !matches!(op, ClockOp::Compare(..)));
+    let mut models: Vec<ModelClock> = vec![ModelClock::new(); 3];
     let mut out = String::new();
     if ops.iter().any(|op| matches!(op, ClockOp::Tick(..))) {
         out.push_str("// in a #[test] fn returning Result<(), ClockError> (for the `?`)\n");
@@ -52,9 +61,25 @@ fn render_clocks(ops: &[ClockOp]) -> String {
     out.push_str(" = [VClock::new(), VClock::new(), VClock::new()];");
     for op in ops {
         let _ = match *op {
-            ClockOp::Tick(i, n) => write!(out, "\nc[{i}].tick({n})?;"),
-            ClockOp::Merge(i, j) => write!(out, "\nlet other = c[{j}].clone();\nc[{i}].merge(&other);"),
-            ClockOp::Compare(i, j) => write!(out, "\ndbg!(c[{i}].compare(&c[{j}]));"),
+            ClockOp::Tick(i, n) => {
+                let m = models[i].entry(n).or_insert(0);
+                *m += 1;
+                write!(out, "\nassert_eq!(c[{i}].tick({n})?, {m});")
+            }
+            ClockOp::Merge(i, j) => {
+                let other = models[j].clone();
+                model::merge(&mut models[i], &other);
+                write!(
+                    out,
+                    "\nlet other = c[{j}].clone();\nc[{i}].merge(&other);\nassert_eq!(c[{i}].entries(), {});",
+                    entries_literal(&models[i])
+                )
+            }
+            ClockOp::Compare(i, j) => write!(
+                out,
+                "\nassert_eq!(c[{i}].compare(&c[{j}]), Causality::{:?});",
+                model::compare(&models[i], &models[j])
+            ),
         };
     }
     out
@@ -164,39 +189,86 @@ fn render_store(ops: &[StoreOp]) -> String {
     if ops.iter().any(|op| matches!(op, StoreOp::Save(_))) {
         out.push_str("\nlet mut saved: Vec<VClock> = Vec::new(); // contexts read, used later");
     }
+    // The model runs beside the rendering, so that each put asserts its dot and the snippet ends
+    // with what every replica must hold: pasted, it stops at the first step that differs.
+    let mut models: Vec<ModelReplica> = vec![ModelReplica::default(); 3];
+    let mut saved: Vec<ModelClock> = Vec::new();
+    // `put(...)?` as the snippet writes it, asserted against the dot the model gives.
+    let put = |r: usize, ctx: &str, value: usize, dot: Option<Dot>| match dot {
+        Some(d) => format!(
+            "\nassert_eq!(r[{r}].put({}, {ctx}, {value})?, Dot {{ node: {}, counter: {} }});",
+            NODES[r], d.node, d.counter
+        ),
+        None => format!("\nr[{r}].put({}, {ctx}, {value})?;", NODES[r]),
+    };
     for (step, op) in ops.iter().enumerate() {
         let value = step + 1;
+        let v = value as u64;
         let _ = match *op {
             StoreOp::Put(r, Context::Empty) => {
-                write!(out, "\nr[{r}].put({}, &VClock::new(), {value})?;", NODES[r])
+                let dot = models[r].put(NODES[r], &ModelClock::new(), v);
+                write!(out, "{}", put(r, "&VClock::new()", value, dot))
             }
-            StoreOp::Put(r, Context::Read(q)) => write!(
-                out,
-                "\nlet ctx = r[{q}].get().context;\nr[{r}].put({}, &ctx, {value})?;",
-                NODES[r]
-            ),
+            StoreOp::Put(r, Context::Read(q)) => {
+                let ctx = models[q].read_context();
+                let dot = models[r].put(NODES[r], &ctx, v);
+                write!(
+                    out,
+                    "\nlet ctx = r[{q}].get().context;{}",
+                    put(r, "&ctx", value, dot)
+                )
+            }
             StoreOp::Put(r, Context::Saved(_)) if saves == 0 => {
                 // Nothing saved yet: the write is blind.
-                write!(out, "\nr[{r}].put({}, &VClock::new(), {value})?;", NODES[r])
+                let dot = models[r].put(NODES[r], &ModelClock::new(), v);
+                write!(out, "{}", put(r, "&VClock::new()", value, dot))
             }
-            StoreOp::Put(r, Context::Saved(k)) => write!(
-                out,
-                "\nlet ctx = saved[{}].clone();\nr[{r}].put({}, &ctx, {value})?;",
-                k % saves,
-                NODES[r]
-            ),
+            StoreOp::Put(r, Context::Saved(k)) => {
+                let ctx = saved[k % saves].clone();
+                let dot = models[r].put(NODES[r], &ctx, v);
+                write!(
+                    out,
+                    "\nlet ctx = saved[{}].clone();{}",
+                    k % saves,
+                    put(r, "&ctx", value, dot)
+                )
+            }
             StoreOp::Save(r) => {
                 saves += 1;
+                saved.push(models[r].read_context());
                 write!(out, "\nsaved.push(r[{r}].get().context);")
             }
-            StoreOp::Send(f, t, k) => write!(
-                out,
-                "\nlet mut vs = r[{f}].versions();\nvs.sort_by_key(|v| v.dot);\nif !vs.is_empty() {{ r[{t}].receive(vs[{k} % vs.len()].clone())?; }}"
-            ),
+            StoreOp::Send(f, t, k) => {
+                let vs = models[f].held.clone();
+                if !vs.is_empty() {
+                    models[t].receive(&vs[k % vs.len()]);
+                }
+                write!(
+                    out,
+                    "\nlet mut vs = r[{f}].versions();\nvs.sort_by_key(|v| v.dot);\nif !vs.is_empty() {{ r[{t}].receive(vs[{k} % vs.len()].clone())?; }}"
+                )
+            }
             StoreOp::SendAll(f, t) => {
+                for version in models[f].held.clone() {
+                    models[t].receive(&version);
+                }
                 write!(out, "\nfor v in r[{f}].versions() {{ r[{t}].receive(v)?; }}")
             }
         };
+    }
+    out.push_str("\n// what each replica must hold at the end (values sorted) and its read context:");
+    for (k, m) in models.iter().enumerate() {
+        let values: Vec<String> = m.values().iter().map(u64::to_string).collect();
+        let expected = if values.is_empty() {
+            "Vec::<u64>::new()".to_owned()
+        } else {
+            format!("vec![{}u64{}]", values[0], values[1..].iter().map(|v| format!(", {v}")).collect::<String>())
+        };
+        let _ = write!(
+            out,
+            "\nlet mut held = r[{k}].get().values;\nheld.sort_unstable();\nassert_eq!(held, {expected});\nassert_eq!(r[{k}].get().context.entries(), {});",
+            entries_literal(&m.read_context())
+        );
     }
     out
 }
@@ -323,7 +395,20 @@ mod tests {
     fn the_store_snippet_declares_saved_only_when_a_step_saves_and_names_the_context() {
         let blind = render_store(&[StoreOp::Put(0, Context::Saved(3))]);
         assert!(!blind.contains("saved"), "{blind}");
-        assert!(blind.contains("r[0].put(10, &VClock::new(), 1)?;"), "{blind}");
+        assert!(
+            blind.contains(
+                "assert_eq!(r[0].put(10, &VClock::new(), 1)?, Dot { node: 10, counter: 1 });"
+            ),
+            "{blind}"
+        );
+        assert!(
+            blind.contains(
+                "assert_eq!(held, vec![1u64]);\nassert_eq!(r[0].get().context.entries(), vec![(10, 1)]);"
+            ) && blind.ends_with(
+                "assert_eq!(held, Vec::<u64>::new());\nassert_eq!(r[2].get().context.entries(), vec![]);"
+            ),
+            "{blind}"
+        );
         let kept = render_store(&[
             StoreOp::Put(1, Context::Empty),
             StoreOp::Save(1),
@@ -331,11 +416,25 @@ mod tests {
             StoreOp::Put(2, Context::Saved(3)),
         ]);
         assert!(kept.contains("let mut saved: Vec<VClock> = Vec::new();"), "{kept}");
-        assert!(kept.contains("let ctx = saved[1].clone();\nr[2].put(30, &ctx, 4)?;"), "{kept}");
+        assert!(
+            kept.contains(
+                "let ctx = saved[1].clone();\nassert_eq!(r[2].put(30, &ctx, 4)?, Dot { node: 30, counter: 1 });"
+            ),
+            "{kept}"
+        );
         let reads = render_store(&[StoreOp::Save(0)]);
         assert!(reads.contains("let r = ["), "{reads}");
         let compares = render_clocks(&[ClockOp::Compare(0, 1)]);
         assert!(compares.starts_with("let c = ["), "{compares}");
-        assert!(compares.contains("dbg!(c[0].compare(&c[1]));"), "{compares}");
+        assert!(
+            compares.contains("assert_eq!(c[0].compare(&c[1]), Causality::Equal);"),
+            "{compares}"
+        );
+        let merged = render_clocks(&[ClockOp::Tick(1, 3), ClockOp::Merge(0, 1)]);
+        assert!(
+            merged.contains("assert_eq!(c[1].tick(3)?, 1);")
+                && merged.ends_with("c[0].merge(&other);\nassert_eq!(c[0].entries(), vec![(3, 1)]);"),
+            "{merged}"
+        );
     }
 }

@@ -1,0 +1,5 @@
+//! The runner built with feature `count-min-sketch-mutants`.
+
+fn main() {
+    kata_runner::main()
+}

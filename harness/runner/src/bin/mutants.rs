@@ -1,5 +1,0 @@
-//! The runner built with feature `mutants`.
-
-fn main() {
-    kata_runner::main()
-}

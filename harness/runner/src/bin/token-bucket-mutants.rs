@@ -1,0 +1,5 @@
+//! The runner built with feature `token-bucket-mutants`.
+
+fn main() {
+    kata_runner::main()
+}
