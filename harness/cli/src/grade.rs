@@ -621,6 +621,12 @@ fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
     if output.contains("has overflowed its stack") {
         return "stack overflow (unbounded recursion?)".into();
     }
+    if output.contains("loom found a deadlock") {
+        return "loom found a deadlock: in one interleaving every thread was blocked, each \
+                waiting for a message, a lock or a join that nothing left running would give \
+                (a thread waiting for the answer to a message that was lost or never sent?)"
+            .into();
+    }
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;

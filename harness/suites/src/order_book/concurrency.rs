@@ -182,9 +182,17 @@ pub fn gateway_flow(g: usize, n: usize, seed: u64) -> Vec<Command> {
         .collect()
 }
 
+/// How long the stress test waits with no gateway making progress (no command sent, no
+/// events received) before it calls a command lost. A correct engine never pauses that long;
+/// a lost command leaves its gateway blocked in `recv` for ever.
+#[cfg(not(kata_loom))]
+const STALL: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[cfg(not(kata_loom))]
 fn stress<F: OrderBookFamily>(seed: u64) -> Outcome {
-    use std::time::Duration;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
 
     use kata_core::order_book::{Gateway, OrderEngine};
 
@@ -193,27 +201,55 @@ fn stress<F: OrderBookFamily>(seed: u64) -> Outcome {
     const PIPELINE: usize = 8;
     let engine = F::Engine::start(CONFIG, 16).map_err(|e| format!("start(config, 16): {e}"))?;
     let sent: Vec<Vec<Command>> = (0..GATEWAYS).map(|g| gateway_flow(g, COMMANDS, seed)).collect();
+    // Per gateway: commands sent, events received (read by the watchdog below).
+    let progress: Arc<Vec<[AtomicUsize; 2]>> = Arc::new(
+        (0..GATEWAYS)
+            .map(|_| [AtomicUsize::new(0), AtomicUsize::new(0)])
+            .collect(),
+    );
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     for (g, flow) in sent.iter().enumerate() {
         let mut gw = engine.gateway();
         let flow = flow.clone();
         let done = done_tx.clone();
+        let progress = Arc::clone(&progress);
         std::thread::spawn(move || {
             let outcome = crate::check::guarded(move || -> Result<Vec<Vec<Event>>, String> {
-                let mut replies = Vec::with_capacity(flow.len());
+                let mut replies: Vec<Vec<Event>> = Vec::with_capacity(flow.len());
+                // Receives the events of command `replies.len()` and checks, at once, that
+                // they are about that command's order (the first event of a command's events
+                // always names it).
+                let receive = |gw: &mut <F::Engine as OrderEngine>::Gateway,
+                               replies: &mut Vec<Vec<Event>>|
+                 -> Result<(), String> {
+                    let k = replies.len();
+                    let events = gw.recv().ok_or_else(|| {
+                        format!("gateway {g}: recv() gave None with commands pending")
+                    })?;
+                    let cmd = flow[k];
+                    if events.first().map(event_id) != Some(cmd.id()) {
+                        return Err(format!(
+                            "gateway {g} received {events:?} as the events of its command {} \
+                             ({cmd:?}): they are not about order {}. Each gateway must receive \
+                             its own commands' events, in its order, and nobody else's",
+                            k + 1,
+                            cmd.id()
+                        ));
+                    }
+                    replies.push(events);
+                    progress[g][1].fetch_add(1, Ordering::Relaxed);
+                    Ok(())
+                };
                 for (k, c) in flow.iter().enumerate() {
                     gw.send(*c)
                         .map_err(|e| format!("gateway {g}: send of command {}: {e}", k + 1))?;
+                    progress[g][0].fetch_add(1, Ordering::Relaxed);
                     if k + 1 >= PIPELINE {
-                        replies.push(gw.recv().ok_or_else(|| {
-                            format!("gateway {g}: recv() gave None with commands pending")
-                        })?);
+                        receive(&mut gw, &mut replies)?;
                     }
                 }
                 while replies.len() < flow.len() {
-                    replies.push(gw.recv().ok_or_else(|| {
-                        format!("gateway {g}: recv() gave None with commands pending")
-                    })?);
+                    receive(&mut gw, &mut replies)?;
                 }
                 if let Some(extra) = gw.recv() {
                     return Err(format!(
@@ -228,15 +264,49 @@ fn stress<F: OrderBookFamily>(seed: u64) -> Outcome {
     }
     drop(done_tx);
     let mut replies: Vec<Vec<Vec<Event>>> = vec![Vec::new(); GATEWAYS];
-    for _ in 0..GATEWAYS {
-        match done_rx.recv_timeout(Duration::from_secs(20)) {
-            Ok((g, Ok(r))) => replies[g] = r,
-            Ok((_, Err(e))) => return Err(e),
+    let mut finished = 0;
+    let snapshot = |p: &[[AtomicUsize; 2]]| -> Vec<[usize; 2]> {
+        p.iter()
+            .map(|c| [c[0].load(Ordering::Relaxed), c[1].load(Ordering::Relaxed)])
+            .collect()
+    };
+    let mut seen = snapshot(&progress);
+    let mut moved = Instant::now();
+    while finished < GATEWAYS {
+        match done_rx.recv_timeout(Duration::from_millis(50)) {
+            Ok((g, Ok(r))) => {
+                replies[g] = r;
+                finished += 1;
+                moved = Instant::now();
+            }
+            Ok((_, Err(e))) => {
+                // Some gateways may still be blocked: leave the engine to them rather than
+                // risk waiting on it.
+                std::mem::forget(engine);
+                return Err(e);
+            }
             Err(_) => {
-                return Err("a gateway waited 20 s for the events of a command it sent: the \
-                            command was lost (dropped when the queue was full?) or its events \
-                            went to another gateway"
-                    .into())
+                let now = snapshot(&progress);
+                if now != seen {
+                    seen = now;
+                    moved = Instant::now();
+                } else if moved.elapsed() >= STALL {
+                    std::mem::forget(engine);
+                    let stuck: Vec<String> = seen
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, [s, r])| r < s)
+                        .map(|(g, [s, r])| format!("gateway {g} sent {s}, received {r}"))
+                        .collect();
+                    return Err(format!(
+                        "no gateway made progress for {} s ({}): each waits for the events of a \
+                         command it sent. The command was lost (dropped when the queue was \
+                         full? a full queue must block the sender) or its events went to \
+                         another gateway",
+                        STALL.as_secs(),
+                        stuck.join(", ")
+                    ));
+                }
             }
         }
     }
@@ -291,13 +361,11 @@ fn two_gateways<F: super::OrderBookFamily>() -> Outcome {
         }
         Ok(r)
     });
-    let flow = b_flow.clone();
-    let tb = thread::spawn(move || -> Result<Vec<Vec<Event>>, String> {
-        b.send(flow[0]).map_err(|e| format!("gateway B: send: {e}"))?;
-        Ok(vec![b.recv().ok_or("gateway B: recv() gave None with a command pending")?])
-    });
+    // Gateway B runs on this thread: one thread fewer for loom to interleave.
+    b.send(b_flow[0]).map_err(|e| format!("gateway B: send: {e}"))?;
+    let rb = vec![b.recv().ok_or("gateway B: recv() gave None with a command pending")?];
+    drop(b);
     let ra = ta.join().map_err(|_| "gateway A panicked".to_owned())??;
-    let rb = tb.join().map_err(|_| "gateway B panicked".to_owned())??;
     let (book, log) = engine.shutdown();
     check_run(&[a_flow, b_flow], &[ra, rb], &log, &book)
 }
