@@ -39,7 +39,8 @@
 //!   queues come from `kata_core::sync` (`thread::spawn`, `bounded::bounded`,
 //!   `channel::unbounded`), so that loom can check them;
 //! - **cost**: a submit that rests at a new price O(log P) in the price levels, a cancel O(1)
-//!   (not a search of its level), best bid and ask O(1), `order(id)` O(1).
+//!   (not a search of its level), best bid and ask O(1), `order(id)` O(1), `depth` O(levels
+//!   returned) (never a collect-and-sort of every level).
 //!
 //! Replace each `todo!()` with your implementation, and the `PhantomData` fields with your own.
 

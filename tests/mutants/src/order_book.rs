@@ -98,6 +98,13 @@ crate::mutants! {
         rejected_by: [concurrency],
         passes: [examples, properties],
     }
+    "depth-sorts-all" => M<DEPTH_SORTS_ALL> {
+        mistake: "depth collects every level of the side and sorts them by price, then takes \
+                   the first few: O(P log P) for a view of the top of the book",
+        rejected_by: [complexity],
+        slow_in: "depth",
+        passes: [examples, properties],
+    }
     "scan-best" => M<SCAN_BEST> {
         mistake: "the best level is found by scanning every level instead of being kept: O(P) \
                    for best_bid, best_ask and every match",
@@ -153,6 +160,7 @@ const SHARED_REPLIES: u8 = 14;
 const DROPS_WHEN_FULL: u8 = 15;
 const SCAN_BEST: u8 = 16;
 const CANCEL_SCANS_LEVEL: u8 = 17;
+const DEPTH_SORTS_ALL: u8 = 18;
 
 use std::collections::BTreeMap;
 
@@ -781,6 +789,15 @@ impl<const BUG: u8> OrderBook for MBook<BUG> {
     fn depth(&self, side: Side, levels: usize) -> Vec<Level> {
         let ladder = self.ladder(side);
         let level = |(_, &idx): (&Price, &u32)| self.level_of(idx);
+        if BUG == DEPTH_SORTS_ALL {
+            let mut all: Vec<Level> = ladder.prices.iter().map(level).collect();
+            all.sort_by_key(|l| match side {
+                Side::Buy => std::cmp::Reverse(l.price),
+                Side::Sell => std::cmp::Reverse(u64::MAX - l.price),
+            });
+            all.truncate(levels);
+            return all;
+        }
         match side {
             Side::Buy => ladder.prices.iter().rev().take(levels).map(level).collect(),
             Side::Sell => ladder.prices.iter().take(levels).map(level).collect(),

@@ -11,6 +11,12 @@
 //!   the order is O(n).
 //! - **`best`**: `best_bid()` and `best_ask()` on a book of P levels: O(1).
 //! - **`order`**: `order(id)` on a book of P levels: O(1).
+//! - **`depth`**: `depth(side, 8)` of both sides on a book of P levels: O(levels returned), so
+//!   flat in P. Collecting every level and sorting them is O(P log P).
+//!
+//! Best, depth and order count what a B-tree's first keys cost too: its height grows by one
+//! for every six to eleven times more levels, which these sizes cannot tell from O(1), so an
+//! ordered map's `first_key_value` passes as a cached best does.
 //!
 //! P and n are 64, 256, 1 024 and 4 096, four times apart.
 
@@ -65,10 +71,18 @@ pub const COUNTED: &[Series] = &[
         ops: 64,
         expected: Class::Constant,
     },
+    Series {
+        name: "depth",
+        title: "depth(Buy, 8) and depth(Sell, 8) (P levels)",
+        variable: "levels",
+        sizes: SIZES,
+        ops: 32,
+        expected: Class::Constant,
+    },
 ];
 
 /// The series of this stage, by name, in order.
-pub const SERIES: &[&str] = &["submit", "cancel", "best", "order"];
+pub const SERIES: &[&str] = &["submit", "cancel", "best", "order", "depth"];
 
 /// The middle price of the stage's books.
 pub const MID: u64 = 500_000;
@@ -148,6 +162,13 @@ pub fn workload<B: OrderBook + 'static>(name: &str, size: usize, seed: u64) -> O
             let ids: Vec<u64> = (0..256).map(|_| 1 + rng.below(next - 1)).collect();
             Box::new(move |i: u64| {
                 std::hint::black_box(book.order(ids[i as usize % ids.len()]));
+            })
+        }
+        "depth" => {
+            let (book, _) = ladder::<B>(size);
+            Box::new(move |_| {
+                std::hint::black_box(std::hint::black_box(&book).depth(Side::Buy, 8));
+                std::hint::black_box(std::hint::black_box(&book).depth(Side::Sell, 8));
             })
         }
         _ => return None,
