@@ -130,7 +130,18 @@ pub fn run<R: OrderBookFamily>(name: &str, stage: Stage, ctx: &mut Ctx) -> Resul
     if let Some(graded) = run_listed::<R>(name, stage, ctx) {
         return graded;
     }
-    Err(format!("no order-book mutant named `{name}`"))
+    match name {
+        // A correct design other than the reference's (`crate::alternatives::order_book`).
+        "lazy-cancel" => kata_suites::grade!(
+            order_book,
+            crate::alternatives::order_book::LazyFamily,
+            R,
+            stage,
+            ctx,
+            all
+        ),
+        _ => Err(format!("no order-book mutant named `{name}`")),
+    }
 }
 
 /// The family of mistake `BUG`.
