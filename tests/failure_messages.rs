@@ -206,6 +206,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             "diff: exactly the differing",
         ),
         ("merkle-tree", "cdc-max-plus-one", "chunking: chunks cover"),
+        ("order-book", "depth-counts-cancelled", "random flows"),
     ];
     let mut functions = String::new();
     for (i, (kata, mutant, check)) in cases.iter().enumerate() {
@@ -242,6 +243,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             }
             "vector-clock" => "use vector_clock_solution::*; use kata_core::vector_clock::*;",
             "merkle-tree" => "use merkle_tree_solution::*; use kata_core::merkle_tree::*;",
+            "order-book" => "use order_book_solution::*; use kata_core::order_book::*;",
             other => panic!("no snippet prelude for kata `{other}`: add one here"),
         };
         // The crate allows `unused` (a replay snippet reads values only in the lines a learner
@@ -276,7 +278,8 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
              trie-solution = {{ path = {:?} }}\n\
              snowflake-solution = {{ path = {:?} }}\n\
              vector-clock-solution = {{ path = {:?} }}\n\
-             merkle-tree-solution = {{ path = {:?} }}\n\n[workspace]\n",
+             merkle-tree-solution = {{ path = {:?} }}\n\
+             order-book-solution = {{ path = {:?} }}\n\n[workspace]\n",
             path("harness/core"),
             path("solutions/lru"),
             path("solutions/lfu"),
@@ -290,6 +293,7 @@ fn replay_snippets_compile_as_a_learner_pastes_them() {
             path("solutions/snowflake"),
             path("solutions/vector-clock"),
             path("solutions/merkle-tree"),
+            path("solutions/order-book"),
         ),
     )
     .expect("Cargo.toml");

@@ -80,6 +80,8 @@ pub mod lfu;
 pub mod lru;
 #[cfg(feature = "merkle-tree")]
 pub mod merkle_tree;
+#[cfg(feature = "order-book")]
+pub mod order_book;
 #[cfg(feature = "sliding-window")]
 pub mod sliding_window;
 #[cfg(feature = "snowflake")]

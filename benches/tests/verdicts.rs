@@ -507,6 +507,7 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         kata_peers::snowflake::PEERS,
         kata_peers::vector_clock::PEERS,
         kata_peers::merkle_tree::PEERS,
+        kata_peers::order_book::PEERS,
     ] {
         for (i, p) in peers.iter().enumerate() {
             assert!(
@@ -563,6 +564,7 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         names(kata_peers::snowflake::PEERS),
         ["rs-snowflake", "sonyflake", "ulid", "uuid", "base62"]
     );
+    assert_eq!(names(kata_peers::order_book::PEERS), ["lobster"]);
 }
 
 #[test]
@@ -582,5 +584,18 @@ fn rs_merkle_passes() {
         peer(kata_peers::merkle_tree::PEERS, "rs_merkle"),
         &verdict,
         None,
+    );
+}
+
+#[test]
+fn lobster_fails_fill_or_kill() {
+    let verdict = kata_peers::order_book::verdict("lobster", SEED).expect("an order-book peer");
+    assert_verdict(
+        peer(kata_peers::order_book::PEERS, "lobster"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "FOK: killed whole when not enough at acceptable prices, filled whole when there is",
+        )),
     );
 }

@@ -257,6 +257,7 @@ pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
         "snowflake" => ("remembers-issued", "next-id"),
         "vector-clock" => ("quadratic-compare", "compare"),
         "merkle-tree" => ("update-rebuilds", "update"),
+        "order-book" => ("cancel-scans-level", "cancel"),
         other => panic!(
             "kata `{other}` has no slow mutant: name an O(n) mutant and the complexity series it \
              is slow in (tests/common/mod.rs, slow_mutant)"
@@ -595,6 +596,12 @@ macro_rules! each_kata {
             }
 
             #[test]
+            $(#[$attr])*
+            fn order_book() {
+                super::$check("order-book");
+            }
+
+            #[test]
             fn every_kata_is_covered() {
                 let names: Vec<&str> =
                     kata_core::catalogue::KATAS.iter().map(|k| k.name).collect();
@@ -613,6 +620,7 @@ macro_rules! each_kata {
                         "snowflake",
                         "vector-clock",
                         "merkle-tree",
+                        "order-book",
                     ],
                     "add a test per new kata to `each_kata!` in tests/common/mod.rs"
                 );

@@ -19,6 +19,7 @@ use kata_suites::leaky_bucket::LeakyBucketFamily;
 use kata_suites::lfu::LfuFamily;
 use kata_suites::lru::LruFamily;
 use kata_suites::merkle_tree::MerkleTreeFamily;
+use kata_suites::order_book::OrderBookFamily;
 use kata_suites::report::{Event, Reporter};
 use kata_suites::sliding_window::SlidingWindowFamily;
 use kata_suites::snowflake::SnowflakeFamily;
@@ -193,6 +194,14 @@ pub fn grade_vector_clock<F: VectorClockFamily, R: VectorClockFamily>(seed: u64)
 pub fn grade_merkle_tree<F: MerkleTreeFamily, R: MerkleTreeFamily>(seed: u64) -> Verdict {
     grade(seed, |stage, ctx| {
         kata_suites::grade!(merkle_tree, F, R, stage, ctx, [examples, properties])
+            .expect("STAGES are examples and properties")
+    })
+}
+
+/// Grades an `order-book` family `F` (with `R` as the reference the suite compares against).
+pub fn grade_order_book<F: OrderBookFamily, R: OrderBookFamily>(seed: u64) -> Verdict {
+    grade(seed, |stage, ctx| {
+        kata_suites::grade!(order_book, F, R, stage, ctx, [examples, properties])
             .expect("STAGES are examples and properties")
     })
 }

@@ -37,6 +37,8 @@
 //!   [`kata_core::vector_clock::VectorClock`];
 //! - `merkle_tree` (feature `merkle-tree`): rs_merkle's `MerkleTree` behind
 //!   [`kata_core::merkle_tree::MerkleTree`];
+//! - `order_book` (feature `order-book`): lobster's `OrderBook` behind
+//!   [`kata_core::order_book::OrderBook`];
 //! - `item_bytes`: an item's `Hash` bytes, for the crates that take one item type only;
 //! - [`grade`]: runs the suite's `examples` and `properties` stages on a family in process and
 //!   returns a [`Verdict`].
@@ -58,6 +60,8 @@ pub mod lfu;
 pub mod lru;
 #[cfg(feature = "merkle-tree")]
 pub mod merkle_tree;
+#[cfg(feature = "order-book")]
+pub mod order_book;
 #[cfg(any(feature = "lru", feature = "lfu"))]
 pub mod quick_cache_unsync;
 #[cfg(feature = "sliding-window")]

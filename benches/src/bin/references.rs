@@ -17,6 +17,7 @@ fn main() {
         "snowflake" => kata_bench::snowflake::main(),
         "vector-clock" => kata_bench::vector_clock::main(),
         "merkle-tree" => kata_bench::merkle_tree::main(),
+        "order-book" => kata_bench::order_book::main(),
         other => kata_bench::fail(&format!(
             "no kata `{other}` in the references' bench binary (set KATA_BENCH_KATA to a kata's \
              name; `cargo kata bench <kata> --solution` does)"

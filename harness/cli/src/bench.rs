@@ -363,7 +363,25 @@ fn dnf(out: &Out, kata: &Kata, report: &results::Report) -> Vec<String> {
     ]
 }
 
-/// One ranked table per workload: each contender's median ns/op, its ratio to the reference with
+/// Operations per second at `ns` nanoseconds each, short: `6.2M`, `840k`, `95`.
+fn rate(ns: f64) -> String {
+    if ns.is_nan() || ns <= 0.0 {
+        return "-".to_owned();
+    }
+    let per_s = 1e9 / ns;
+    if per_s >= 1e9 {
+        format!("{:.1}G", per_s / 1e9)
+    } else if per_s >= 1e6 {
+        format!("{:.1}M", per_s / 1e6)
+    } else if per_s >= 1e3 {
+        format!("{:.0}k", per_s / 1e3)
+    } else {
+        format!("{per_s:.0}")
+    }
+}
+
+/// One ranked table per workload: each contender's median ns/op, its rate (operations per
+/// second, the same figure the other way up), its ratio to the reference with
 /// the ratio's interval and what it means (faster, tie, slower), and its instructions per
 /// operation. Ranks come from [`ranks`]: ties share one, and rows are in rank order, then by
 /// median.
@@ -379,8 +397,8 @@ fn print_tables(out: &Out, summary: &Summary) {
             out.paint(DIM, &w.summary)
         ));
         out.line(&format!(
-            "    {:<4} {:<19} {:>9}  {:<25} {:>9} {:>7}",
-            "rank", "contender", "ns/op", "vs reference", "instr/op", "ratio"
+            "    {:<4} {:<19} {:>9} {:>8}  {:<25} {:>9} {:>7}",
+            "rank", "contender", "ns/op", "ops/s", "vs reference", "instr/op", "ratio"
         ));
         let ranks = ranks(&w.timings);
         let mut rows: Vec<(usize, &Timing)> = ranks.into_iter().zip(&w.timings).collect();
@@ -426,8 +444,9 @@ fn print_tables(out: &Out, summary: &Summary) {
                 _ => ("-".to_owned(), String::new()),
             };
             out.line(&format!(
-                "    {rank:<4} {name} {:>9.2}  {vs} {instr:>9} {instr_ratio:>7}",
+                "    {rank:<4} {name} {:>9.2} {:>8}  {vs} {instr:>9} {instr_ratio:>7}",
                 t.median_ns(),
+                rate(t.median_ns()),
             ));
         }
         out.line(&out.paint(

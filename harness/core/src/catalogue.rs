@@ -116,6 +116,14 @@ pub const KATAS: &[Kata] = &[
         curriculum: "000 Module 7.5 Merkle trees, Delta sync, Block-level dedup, Module 8.1 \
                      Dynamo; 002 Week 10 Google Drive/Dropbox",
     },
+    Kata {
+        name: "order-book",
+        title: "Order book: price-time matching, events and replay, a single-writer engine",
+        difficulty: 5,
+        curriculum: "000 Module 7.7 Stock Trading Platform (order book, matching engine, \
+                     ultra-low latency, priority queues, idempotency, event sourcing), Module 7.3 \
+                     inventory with locks, Module 3.2 Event sourcing",
+    },
 ];
 
 /// Looks a kata up by name.

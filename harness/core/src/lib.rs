@@ -6,7 +6,7 @@
 //!
 //! - [`lru`], [`lfu`], [`token_bucket`], [`leaky_bucket`], [`sliding_window`],
 //!   [`bloom_filter`], [`count_min_sketch`], [`consistent_hashing`], [`trie`], [`snowflake`],
-//!   [`vector_clock`] and [`merkle_tree`]: the API each kata implements, with the error types the suites match on;
+//!   [`vector_clock`], [`merkle_tree`] and [`order_book`]: the API each kata implements, with the error types the suites match on;
 //! - [`clock`]: time as an injected dependency, so time-based katas are deterministic under test;
 //! - [`sync`]: the synchronisation primitives a kata must use for its thread-safe variant, which
 //!   become [loom](https://docs.rs/loom)'s under `--cfg kata_loom`;
@@ -23,6 +23,7 @@ pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
 pub mod merkle_tree;
+pub mod order_book;
 pub mod sliding_window;
 pub mod snowflake;
 pub mod sync;

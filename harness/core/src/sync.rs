@@ -301,3 +301,205 @@ pub mod channel {
     #[cfg(kata_loom)]
     pub use loom::sync::mpsc::{channel as unbounded, Receiver, Sender};
 }
+
+/// A bounded queue between threads: `crossbeam-channel`'s bounded channel, or under
+/// `--cfg kata_loom` a small queue on loom's `Mutex` and `Condvar` with the same method names,
+/// so that every interleaving of senders and receivers is explored.
+///
+/// [`bounded`]`(capacity)` makes a pair. [`Sender::send`] blocks while the queue holds
+/// `capacity` messages (back-pressure) and [`Receiver::recv`] blocks while it is empty; both
+/// return an `Err` when the other side has gone (every `Sender` dropped, with the queue empty,
+/// for `recv`; the `Receiver` dropped, for `send`). `Sender` is `Clone`: many producers, one
+/// consumer. [`Sender::try_send`] never blocks: it returns an `Err` when the queue is full.
+pub mod bounded {
+    #[cfg(not(kata_loom))]
+    pub use crossbeam_channel::{bounded, Receiver, Sender};
+
+    #[cfg(kata_loom)]
+    pub use self::modelled::{bounded, Receiver, Sender};
+
+    #[cfg(kata_loom)]
+    mod modelled {
+        use std::collections::VecDeque;
+
+        use loom::sync::{Arc, Condvar, Mutex};
+
+        struct State<T> {
+            queue: VecDeque<T>,
+            capacity: usize,
+            senders: usize,
+            receiver: bool,
+        }
+
+        struct Shared<T> {
+            state: Mutex<State<T>>,
+            not_full: Condvar,
+            not_empty: Condvar,
+        }
+
+        /// The sending side; clone it for more producers.
+        pub struct Sender<T> {
+            shared: Arc<Shared<T>>,
+        }
+
+        /// The receiving side.
+        pub struct Receiver<T> {
+            shared: Arc<Shared<T>>,
+        }
+
+        /// A queue of at most `capacity` messages (at least 1).
+        pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+            let shared = Arc::new(Shared {
+                state: Mutex::new(State {
+                    queue: VecDeque::new(),
+                    capacity: capacity.max(1),
+                    senders: 1,
+                    receiver: true,
+                }),
+                not_full: Condvar::new(),
+                not_empty: Condvar::new(),
+            });
+            (
+                Sender {
+                    shared: shared.clone(),
+                },
+                Receiver { shared },
+            )
+        }
+
+        impl<T> Sender<T> {
+            /// Queues `value`, waiting while the queue is full; `Err(value)` when the receiver
+            /// has gone.
+            pub fn send(&self, value: T) -> Result<(), T> {
+                let mut state = self.shared.state.lock().unwrap();
+                loop {
+                    if !state.receiver {
+                        return Err(value);
+                    }
+                    if state.queue.len() < state.capacity {
+                        state.queue.push_back(value);
+                        self.shared.not_empty.notify_all();
+                        return Ok(());
+                    }
+                    state = self.shared.not_full.wait(state).unwrap();
+                }
+            }
+
+            /// Queues `value` if there is room; `Err(value)` when the queue is full or the
+            /// receiver has gone.
+            pub fn try_send(&self, value: T) -> Result<(), T> {
+                let mut state = self.shared.state.lock().unwrap();
+                if !state.receiver || state.queue.len() >= state.capacity {
+                    return Err(value);
+                }
+                state.queue.push_back(value);
+                self.shared.not_empty.notify_all();
+                Ok(())
+            }
+        }
+
+        impl<T> Clone for Sender<T> {
+            fn clone(&self) -> Self {
+                self.shared.state.lock().unwrap().senders += 1;
+                Sender {
+                    shared: self.shared.clone(),
+                }
+            }
+        }
+
+        impl<T> Drop for Sender<T> {
+            fn drop(&mut self) {
+                if let Ok(mut state) = self.shared.state.lock() {
+                    state.senders -= 1;
+                }
+                self.shared.not_empty.notify_all();
+            }
+        }
+
+        impl<T> Receiver<T> {
+            /// The oldest message, waiting while the queue is empty; `Err(())` when it is
+            /// empty and every sender has gone.
+            #[allow(clippy::result_unit_err)]
+            pub fn recv(&self) -> Result<T, ()> {
+                let mut state = self.shared.state.lock().unwrap();
+                loop {
+                    if let Some(value) = state.queue.pop_front() {
+                        self.shared.not_full.notify_all();
+                        return Ok(value);
+                    }
+                    if state.senders == 0 {
+                        return Err(());
+                    }
+                    state = self.shared.not_empty.wait(state).unwrap();
+                }
+            }
+
+            /// The oldest message if there is one, without waiting.
+            #[allow(clippy::result_unit_err)]
+            pub fn try_recv(&self) -> Result<T, ()> {
+                let mut state = self.shared.state.lock().unwrap();
+                let value = state.queue.pop_front().ok_or(())?;
+                self.shared.not_full.notify_all();
+                Ok(value)
+            }
+        }
+
+        impl<T> Drop for Receiver<T> {
+            fn drop(&mut self) {
+                if let Ok(mut state) = self.shared.state.lock() {
+                    state.receiver = false;
+                }
+                self.shared.not_full.notify_all();
+            }
+        }
+    }
+}
+
+#[cfg(all(test, not(kata_loom)))]
+mod tests {
+    use super::bounded::bounded;
+
+    #[test]
+    fn a_bounded_queue_blocks_when_full_and_errs_when_a_side_has_gone() {
+        let (tx, rx) = bounded::<u32>(2);
+        tx.send(1).unwrap();
+        tx.send(2).unwrap();
+        assert!(tx.try_send(3).is_err(), "a full queue refuses try_send");
+        let tx2 = tx.clone();
+        let producer = std::thread::spawn(move || tx2.send(3).is_ok());
+        assert_eq!(rx.recv().unwrap(), 1);
+        assert!(producer.join().unwrap(), "send waits for room, then queues");
+        assert_eq!(rx.recv().unwrap(), 2);
+        assert_eq!(rx.recv().unwrap(), 3);
+        drop(tx);
+        assert!(rx.recv().is_err(), "every sender gone and the queue empty");
+        let (tx, rx) = bounded::<u32>(1);
+        drop(rx);
+        assert!(tx.send(1).is_err(), "the receiver gone");
+    }
+}
+
+#[cfg(all(test, kata_loom))]
+mod loom_tests {
+    use super::bounded::bounded;
+
+    #[test]
+    fn a_bounded_queue_of_one_delivers_each_message_once_in_order() {
+        loom::model(|| {
+            let (tx, rx) = bounded::<u32>(1);
+            let tx2 = tx.clone();
+            let a = loom::thread::spawn(move || {
+                tx.send(1).unwrap();
+                tx.send(2).unwrap();
+            });
+            let b = loom::thread::spawn(move || tx2.send(10).unwrap());
+            let got: Vec<u32> = (0..3).map(|_| rx.recv().unwrap()).collect();
+            a.join().unwrap();
+            b.join().unwrap();
+            assert!(rx.recv().is_err());
+            let ones: Vec<u32> = got.iter().copied().filter(|&v| v < 10).collect();
+            assert_eq!(ones, [1, 2]);
+            assert!(got.contains(&10));
+        });
+    }
+}

@@ -119,6 +119,10 @@ runner! {
         MerkleTreeReference = merkle_tree_solution if "merkle-tree",
         MerkleTreeLearner = merkle_tree_kata if "merkle-tree-learner",
         mutants if "merkle-tree-mutants";
+    "order-book" => order_book, order_book_family:
+        OrderBookReference = order_book_solution if "order-book",
+        OrderBookLearner = order_book_kata if "order-book-learner",
+        mutants if "order-book-mutants";
 }
 
 /// The runner's entry point, for the binaries.

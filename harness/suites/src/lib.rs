@@ -74,6 +74,7 @@ suites! {
     "snowflake" => snowflake,
     "vector-clock" => vector_clock,
     "merkle-tree" => merkle_tree,
+    "order-book" => order_book,
 }
 
 pub use check::Ctx;

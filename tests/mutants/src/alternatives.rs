@@ -38,6 +38,7 @@ pub const ALTERNATIVES: &[(&str, &str)] = &[
     // the quality stage's heap count must not take it for the dense `dense-arc` mutant.
     ("vector-clock", "cow-sorted"),
     ("merkle-tree", "recursive"),
+    ("order-book", "lazy-cancel"),
 ];
 
 pub mod bloom_filter;
@@ -46,6 +47,7 @@ pub mod count_min_sketch;
 pub mod leaky_bucket;
 pub mod lfu;
 pub mod merkle_tree;
+pub mod order_book;
 pub mod sliding_window;
 pub mod snowflake;
 pub mod trie;

@@ -18,6 +18,7 @@ pub mod leaky_bucket;
 pub mod lfu;
 pub mod lru;
 pub mod merkle_tree;
+pub mod order_book;
 pub mod sliding_window;
 pub mod snowflake;
 pub mod token_bucket;
@@ -40,6 +41,7 @@ pub fn of(kata: &str) -> Option<&'static [Mutant]> {
         "snowflake" => snowflake::MUTANTS,
         "vector-clock" => vector_clock::MUTANTS,
         "merkle-tree" => merkle_tree::MUTANTS,
+        "order-book" => order_book::MUTANTS,
         _ => return None,
     })
 }

@@ -1,0 +1,5 @@
+//! The runner built with feature `order-book-mutants`.
+
+fn main() {
+    kata_runner::main()
+}
