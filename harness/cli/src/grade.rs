@@ -624,6 +624,8 @@ fn describe_crash(status: &std::process::ExitStatus, output: &str) -> String {
     if output.contains(kata_suites::heap::HEAP_LIMIT_MESSAGE) {
         return "stopped at the heap limit: one thread held more than 4 GiB (a loop that grows a \
                 collection without end: a cycle in a linked structure, a walk that never stops?)"
+            .into();
+    }
     if output.contains("loom found a deadlock") {
         return "loom found a deadlock: in one interleaving every thread was blocked, each \
                 waiting for a message, a lock or a join that nothing left running would give \
