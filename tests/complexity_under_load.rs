@@ -1,12 +1,13 @@
 //! The complexity stage tells O(1) from O(n) on a machine whose every core is busy: with a busy
 //! thread on every core, each reference solution passes it and an O(n) mutant of each kata
-//! (from `tests/mutants`) fails it, on the slope measured (not by crashing or timing out).
+//! (from `tests/mutants`) fails it, on the class fitted to its counted instructions (not by
+//! crashing or timing out). Every kata's stage counts instructions (`measure::counted`), which a
+//! busy core does not change; this is the proof that it does not.
 //!
-//! Where the stage counts instructions (`consistent-hashing`, `trie`: `measure::counted`), the
-//! same test shows more, with the cores as busy: an O(n) variant of a structure whose reference is
-//! O(log n) (a ring scanned linearly against the binary-searched one) fails on the class fitted
-//! to its counts; and `counting_tells_log_n_from_1_with_every_core_busy` fails an O(log n)
-//! variant where O(1) is expected, which no timing can do on this machine.
+//! The same test shows more, with the cores as busy: an O(n) variant of a structure whose
+//! reference is O(log n) (a ring scanned linearly against the binary-searched one) fails on the
+//! class fitted to its counts; and `counting_tells_log_n_from_1_with_every_core_busy` fails an
+//! O(log n) variant where O(1) is expected, which no timing can do on this machine.
 //!
 //! The runners are built before the load starts; the slopes are printed (`cargo test --test
 //! complexity_under_load -- --include-ignored --nocapture` shows them). The same grades on the

@@ -240,8 +240,7 @@ pub fn kata(args: &[&str]) -> Run {
 }
 
 /// The O(n) mutant the proofs about the complexity stage use for `kata`, and the series of the
-/// stage it is slow in: the yardstick measures its instructions there, and the proof under load
-/// grades it on that series only.
+/// stage it is slow in: the proof under load grades it on that series only.
 #[allow(dead_code)]
 pub fn slow_mutant(kata: &str) -> (&'static str, &'static str) {
     match kata {

@@ -5,7 +5,7 @@
 //!
 //! With `--count` (and `--stage complexity`) nothing is graded: the runner prepares one series of
 //! the complexity stage at one size and runs it untimed, so that `valgrind --tool=callgrind`
-//! can count its instructions (`tests/yardstick.rs` checks the references' own growth that way).
+//! can count its instructions by hand.
 //! `--counted` is the same for a counted kata's own stage, which starts the runner again under
 //! callgrind with it ([`crate::measure::counted`]): every size of one series, each counted
 //! apart.
