@@ -84,6 +84,7 @@ fn make<F: OrderBookFamily>(spec: &Spec, plan: &crate::Plan) -> Box<dyn Subject>
 fn peer(name: &str) -> Option<crate::Make> {
     Some(match name {
         "lobster" => make_book::<kata_peers::order_book::LobsterBook>,
+        "matchcore" => make_book::<kata_peers::order_book::MatchcoreBook>,
         _ => return None,
     })
 }

@@ -564,7 +564,10 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
         names(kata_peers::snowflake::PEERS),
         ["rs-snowflake", "sonyflake", "ulid", "uuid", "base62"]
     );
-    assert_eq!(names(kata_peers::order_book::PEERS), ["lobster"]);
+    assert_eq!(
+        names(kata_peers::order_book::PEERS),
+        ["lobster", "matchcore"]
+    );
 }
 
 #[test]
@@ -596,6 +599,19 @@ fn lobster_fails_fill_or_kill() {
         Some((
             Stage::Examples,
             "FOK: killed whole when not enough at acceptable prices, filled whole when there is",
+        )),
+    );
+}
+
+#[test]
+fn matchcore_trades_through_its_limit() {
+    let verdict = kata_peers::order_book::verdict("matchcore", SEED).expect("an order-book peer");
+    assert_verdict(
+        peer(kata_peers::order_book::PEERS, "matchcore"),
+        &verdict,
+        Some((
+            Stage::Examples,
+            "a sell fills the highest bids first, down to its limit",
         )),
     );
 }

@@ -1,5 +1,5 @@
-//! The peers of the `order-book` kata: lobster's `OrderBook` behind
-//! [`kata_core::order_book::OrderBook`].
+//! The peers of the `order-book` kata: lobster's `OrderBook` (here) and matchcore's
+//! ([`matchcore`]) behind [`kata_core::order_book::OrderBook`].
 //!
 //! lobster is a single-threaded limit order book: `execute(OrderType::{Market, Limit, Cancel})`
 //! returns one `OrderEvent` (`Placed`, `Filled` or `PartiallyFilled` with the fills, `Canceled`,
@@ -36,6 +36,10 @@ use kata_suites::order_book::OrderBookFamily;
 
 use crate::Peer;
 
+pub mod matchcore;
+
+pub use self::matchcore::{MatchcoreBook, MatchcoreFamily};
+
 kata_suites::order_book_family!(
     /// The reference `order-book`, the yardstick the suite grades the peers against.
     Reference => order_book_solution
@@ -55,23 +59,39 @@ impl OrderBookFamily for LobsterFamily {
 pub fn verdict(name: &str, seed: u64) -> Option<crate::Verdict> {
     Some(match name {
         "lobster" => crate::grade::grade_order_book::<LobsterFamily, Reference>(seed),
+        "matchcore" => crate::grade::grade_order_book::<MatchcoreFamily, Reference>(seed),
         _ => return None,
     })
 }
 
 /// The `order-book` peers, in the order the bench tables list them.
-pub const PEERS: &[Peer] = &[Peer {
-    name: "lobster",
-    krate: "lobster",
-    version: "0.7",
-    design: "levels in a BTreeMap of Vecs of arena indices (emptied levels stay), cached best \
+pub const PEERS: &[Peer] = &[
+    Peer {
+        name: "lobster",
+        krate: "lobster",
+        version: "0.7",
+        design: "levels in a BTreeMap of Vecs of arena indices (emptied levels stay), cached best \
              prices, an id map; cancel searches its level; the adapter keeps each order's open \
              quantity beside it",
-    difference: Some(
-        "no fill-or-kill (mapped as IOC: it trades what it can instead of nothing) and no \
+        difference: Some(
+            "no fill-or-kill (mapped as IOC: it trades what it can instead of nothing) and no \
          modify (mapped as cancel and re-submit: a size reduction loses its place)",
-    ),
-}];
+        ),
+    },
+    Peer {
+        name: "matchcore",
+        krate: "matchcore",
+        version: "0.4",
+        design: "levels in a slab indexed by a BTreeMap per side, each a VecDeque of queue \
+                 entries left stale on cancel or move, orders in an FxHashMap; its own ids (the \
+                 adapter maps the client's)",
+        difference: Some(
+            "a limit order that crosses is matched with no limit price (0.4.0 passes `None` to \
+             its matcher on submit and on a price amend): it trades through its limit, a sell \
+             at 95 filling a bid at 90",
+        ),
+    },
+];
 
 /// What the adapter keeps of a resting order.
 #[derive(Debug, Clone, Copy)]
@@ -357,44 +377,51 @@ impl OrderBook for LobsterBook {
     }
 
     fn replay(config: BookConfig, log: &[Event]) -> Result<Self, ReplayError> {
-        let mut book = LobsterBook::new(config);
-        let mut events = Vec::new();
-        let mut at = 0;
-        while at < log.len() {
-            let cmd = match log[at] {
-                Event::Accepted {
-                    id,
-                    side,
-                    price,
-                    qty,
-                    tif,
-                } => Command::Submit(kata_core::order_book::NewOrder {
-                    id,
-                    side,
-                    price,
-                    qty,
-                    tif,
-                }),
-                Event::Cancelled {
-                    id,
-                    reason: CancelReason::Requested,
-                    ..
-                } => Command::Cancel { id },
-                Event::Modified { id, price, qty, .. } => Command::Modify { id, price, qty },
-                Event::Rejected { .. } => {
-                    at += 1;
-                    continue;
-                }
-                _ => return Err(ReplayError::Inconsistent { index: at }),
-            };
-            events.clear();
-            book.execute(&cmd, &mut events);
-            let end = at + events.len();
-            if end > log.len() || log[at..end] != events[..] {
-                return Err(ReplayError::Inconsistent { index: at });
-            }
-            at = end;
-        }
-        Ok(book)
+        replay_by_rerunning(config, log)
     }
+}
+
+/// A book of type `B` rebuilt by running again the commands `log` records (its `Accepted`,
+/// `Cancelled { Requested }` and `Modified` events; `Rejected` ones are skipped); a log whose
+/// events the run does not reproduce is refused. For peers that cannot apply an event as a fact.
+fn replay_by_rerunning<B: OrderBook>(config: BookConfig, log: &[Event]) -> Result<B, ReplayError> {
+    let mut book = B::new(config);
+    let mut events = Vec::new();
+    let mut at = 0;
+    while at < log.len() {
+        let cmd = match log[at] {
+            Event::Accepted {
+                id,
+                side,
+                price,
+                qty,
+                tif,
+            } => Command::Submit(kata_core::order_book::NewOrder {
+                id,
+                side,
+                price,
+                qty,
+                tif,
+            }),
+            Event::Cancelled {
+                id,
+                reason: CancelReason::Requested,
+                ..
+            } => Command::Cancel { id },
+            Event::Modified { id, price, qty, .. } => Command::Modify { id, price, qty },
+            Event::Rejected { .. } => {
+                at += 1;
+                continue;
+            }
+            _ => return Err(ReplayError::Inconsistent { index: at }),
+        };
+        events.clear();
+        book.execute(&cmd, &mut events);
+        let end = at + events.len();
+        if end > log.len() || log[at..end] != events[..] {
+            return Err(ReplayError::Inconsistent { index: at });
+        }
+        at = end;
+    }
+    Ok(book)
 }
