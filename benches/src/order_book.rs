@@ -85,6 +85,7 @@ fn peer(name: &str) -> Option<crate::Make> {
     Some(match name {
         "lobster" => make_book::<kata_peers::order_book::LobsterBook>,
         "matchcore" => make_book::<kata_peers::order_book::MatchcoreBook>,
+        "orderbook-rs" => make_book::<kata_peers::order_book::OrderbookRsBook>,
         _ => return None,
     })
 }

@@ -566,7 +566,7 @@ fn the_catalogue_names_each_peer_once_and_the_versions_built() {
     );
     assert_eq!(
         names(kata_peers::order_book::PEERS),
-        ["lobster", "matchcore"]
+        ["lobster", "matchcore", "orderbook-rs"]
     );
 }
 
@@ -613,5 +613,16 @@ fn matchcore_trades_through_its_limit() {
             Stage::Examples,
             "a sell fills the highest bids first, down to its limit",
         )),
+    );
+}
+
+#[test]
+fn orderbook_rs_passes() {
+    let verdict =
+        kata_peers::order_book::verdict("orderbook-rs", SEED).expect("an order-book peer");
+    assert_verdict(
+        peer(kata_peers::order_book::PEERS, "orderbook-rs"),
+        &verdict,
+        None,
     );
 }

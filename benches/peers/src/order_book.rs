@@ -1,5 +1,5 @@
-//! The peers of the `order-book` kata: lobster's `OrderBook` (here) and matchcore's
-//! ([`matchcore`]) behind [`kata_core::order_book::OrderBook`].
+//! The peers of the `order-book` kata: lobster's `OrderBook` (here), matchcore's ([`matchcore`])
+//! and orderbook-rs's ([`orderbook_rs`]) behind [`kata_core::order_book::OrderBook`].
 //!
 //! lobster is a single-threaded limit order book: `execute(OrderType::{Market, Limit, Cancel})`
 //! returns one `OrderEvent` (`Placed`, `Filled` or `PartiallyFilled` with the fills, `Canceled`,
@@ -37,8 +37,10 @@ use kata_suites::order_book::OrderBookFamily;
 use crate::Peer;
 
 pub mod matchcore;
+pub mod orderbook_rs;
 
 pub use self::matchcore::{MatchcoreBook, MatchcoreFamily};
+pub use self::orderbook_rs::{OrderbookRsBook, OrderbookRsFamily};
 
 kata_suites::order_book_family!(
     /// The reference `order-book`, the yardstick the suite grades the peers against.
@@ -60,6 +62,7 @@ pub fn verdict(name: &str, seed: u64) -> Option<crate::Verdict> {
     Some(match name {
         "lobster" => crate::grade::grade_order_book::<LobsterFamily, Reference>(seed),
         "matchcore" => crate::grade::grade_order_book::<MatchcoreFamily, Reference>(seed),
+        "orderbook-rs" => crate::grade::grade_order_book::<OrderbookRsFamily, Reference>(seed),
         _ => return None,
     })
 }
@@ -90,6 +93,16 @@ pub const PEERS: &[Peer] = &[
              its matcher on submit and on a price amend): it trades through its limit, a sell \
              at 95 filling a bid at 90",
         ),
+    },
+    Peer {
+        name: "orderbook-rs",
+        krate: "orderbook-rs",
+        version: "0.15",
+        design: "a concurrent book: levels in a crossbeam skip list per side, each a queue of \
+                 pricelevel orders, orders by id in a DashMap, a submit gate; u128 prices; the \
+                 adapter collects fills with a trade listener and keeps each order's open \
+                 quantity beside it",
+        difference: None,
     },
 ];
 
@@ -383,7 +396,8 @@ impl OrderBook for LobsterBook {
 
 /// A book of type `B` rebuilt by running again the commands `log` records (its `Accepted`,
 /// `Cancelled { Requested }` and `Modified` events; `Rejected` ones are skipped); a log whose
-/// events the run does not reproduce is refused. For peers that cannot apply an event as a fact.
+/// events the run does not reproduce is refused, as `UnknownOrder` when a command's first event
+/// is a fill or modify of an order that does not rest, else as `Inconsistent`. For peers that cannot apply an event as a fact.
 fn replay_by_rerunning<B: OrderBook>(config: BookConfig, log: &[Event]) -> Result<B, ReplayError> {
     let mut book = B::new(config);
     let mut events = Vec::new();
@@ -408,6 +422,11 @@ fn replay_by_rerunning<B: OrderBook>(config: BookConfig, log: &[Event]) -> Resul
                 reason: CancelReason::Requested,
                 ..
             } => Command::Cancel { id },
+            Event::Modified { id, .. } | Event::Filled { maker: id, .. }
+                if book.order(id).is_none() =>
+            {
+                return Err(ReplayError::UnknownOrder { index: at, id });
+            }
             Event::Modified { id, price, qty, .. } => Command::Modify { id, price, qty },
             Event::Rejected { .. } => {
                 at += 1;
