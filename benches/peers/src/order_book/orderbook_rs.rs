@@ -20,8 +20,9 @@
 //! - a market FOK (orderbook-rs's market orders have no time in force) is a FOK limit order at
 //!   the far end of the grid;
 //! - like the lobster adapter, a map of each resting order's side, price, open quantity and
-//!   arrival number, kept from the fills, for `depth`, `order` and the snapshot (orderbook-rs
-//!   has them, but behind its locks and `Arc`s); the best prices are read from orderbook-rs.
+//!   arrival number, kept from the fills, for `depth` and the snapshot (orderbook-rs has them,
+//!   but behind its locks and `Arc`s). The best prices and `order` are read from orderbook-rs
+//!   itself, so the checks see its state too.
 //!
 //! `replay` runs again the commands the log records (see [`super::replay_by_rerunning`]).
 
@@ -366,11 +367,16 @@ impl OrderBook for OrderbookRsBook {
     }
 
     fn order(&self, id: OrderId) -> Option<RestingOrder> {
-        self.resting.get(&id).map(|r| RestingOrder {
+        // orderbook-rs's own record of the order, not the adapter's.
+        let o = self.book.get_order(Id::Sequential(id))?;
+        Some(RestingOrder {
             id,
-            side: r.side,
-            price: r.price,
-            qty: r.qty,
+            side: match o.side() {
+                pricelevel::Side::Buy => Side::Buy,
+                pricelevel::Side::Sell => Side::Sell,
+            },
+            price: Price::try_from(o.price().as_u128()).ok()?,
+            qty: o.visible_quantity().as_u64() + o.hidden_quantity().as_u64(),
         })
     }
 
