@@ -1440,3 +1440,100 @@ mod snowflake_peers {
         assert_eq!(Base62Crate::encode(u64::MAX), "LygHa16AHYF");
     }
 }
+
+// ---- order-book ----
+
+/// orderbook-rs returns no trades from an IOC that leaves a remainder nor from a modify: its
+/// adapter's trade listener must still report both as fills, in the book's order.
+#[test]
+fn orderbook_rs_reports_the_fills_its_calls_do_not_return() {
+    use kata_core::order_book::{
+        BookConfig, CancelReason, Command, Event, NewOrder, OrderBook, Priority, Side, TimeInForce,
+    };
+    let config = BookConfig {
+        tick: 5,
+        min_price: 5,
+        max_price: 1_000,
+    };
+    let mut book = kata_peers::order_book::OrderbookRsBook::new(config);
+    let mut events = Vec::new();
+    let mut run = |book: &mut kata_peers::order_book::OrderbookRsBook, cmd: Command| {
+        events.clear();
+        book.execute(&cmd, &mut events);
+        events.clone()
+    };
+    let order = |id, side, price, qty, tif| {
+        Command::Submit(NewOrder {
+            id,
+            side,
+            price,
+            qty,
+            tif,
+        })
+    };
+    run(
+        &mut book,
+        order(1, Side::Sell, Some(100), 5, TimeInForce::Gtc),
+    );
+    let ioc = run(
+        &mut book,
+        order(2, Side::Buy, Some(100), 8, TimeInForce::Ioc),
+    );
+    assert_eq!(
+        ioc[1..],
+        [
+            Event::Filled {
+                maker: 1,
+                taker: 2,
+                price: 100,
+                qty: 5
+            },
+            Event::Cancelled {
+                id: 2,
+                qty: 3,
+                reason: CancelReason::Unfilled
+            },
+        ]
+    );
+    run(
+        &mut book,
+        order(3, Side::Sell, Some(110), 4, TimeInForce::Gtc),
+    );
+    run(
+        &mut book,
+        order(4, Side::Buy, Some(90), 6, TimeInForce::Gtc),
+    );
+    let modify = run(
+        &mut book,
+        Command::Modify {
+            id: 4,
+            price: 110,
+            qty: 6,
+        },
+    );
+    assert_eq!(
+        modify,
+        [
+            Event::Modified {
+                id: 4,
+                price: 110,
+                qty: 6,
+                priority: Priority::Lost
+            },
+            Event::Filled {
+                maker: 3,
+                taker: 4,
+                price: 110,
+                qty: 4
+            },
+            Event::Rested {
+                id: 4,
+                side: Side::Buy,
+                price: 110,
+                qty: 2
+            },
+        ]
+    );
+    assert_eq!(book.order(4).map(|o| o.qty), Some(2));
+    assert_eq!(book.order(3), None);
+}
